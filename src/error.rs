@@ -1,0 +1,81 @@
+//! Errors that users are meant to read, and the exit code each one maps to.
+//!
+//! Expected failures (bad input, missing configuration, a refused rule) are a
+//! [`UserError`]: a one-line message, optional hints, and the exit kind. Everything else
+//! travels as `anyhow::Error` with context attached at each boundary; `main` walks the
+//! chain to find a `UserError` and picks the exit code from it.
+
+use std::fmt;
+
+/// The exit code classes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitKind {
+    /// The operation failed or partly failed: exit code 1.
+    Failure,
+    /// Usage or configuration error: exit code 2.
+    Usage,
+}
+
+impl ExitKind {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitKind::Failure => 1,
+            ExitKind::Usage => 2,
+        }
+    }
+}
+
+/// An error whose message is written for the person at the terminal.
+#[derive(Debug)]
+pub struct UserError {
+    pub kind: ExitKind,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl UserError {
+    /// A usage or configuration error (exit code 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        UserError { kind: ExitKind::Usage, message: message.into(), hints: Vec::new() }
+    }
+
+    /// A failed operation (exit code 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        UserError { kind: ExitKind::Failure, message: message.into(), hints: Vec::new() }
+    }
+
+    /// Adds a hint: a full sentence telling the user what to try next.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Shorthand for `Err(UserError::usage(..).into())`.
+pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
+    Err(UserError::usage(message).into())
+}
+
+/// The exit kind of an error chain: the first `UserError` in it decides, and anything
+/// else is a plain failure.
+pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<UserError>())
+        .map_or(ExitKind::Failure, |user| user.kind)
+}
+
+/// The hints attached anywhere in an error chain, in order.
+pub fn hints(err: &anyhow::Error) -> Vec<&str> {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<UserError>())
+        .flat_map(|user| user.hints.iter().map(String::as_str))
+        .collect()
+}
