@@ -5,5 +5,18 @@
 //! (`jira` talks to Jira, `db` owns the SQLite store, `hooks` runs grant and revoke
 //! commands, `reconcile` decides what must end).
 
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod connection;
+pub mod ctx;
+pub mod db;
+pub mod duration;
 pub mod error;
+pub mod hooks;
+pub mod jira;
+pub mod logging;
+pub mod reconcile;
+pub mod render;
 pub mod secret;
+pub mod ui;

@@ -1,0 +1,302 @@
+//! `opal-jira request`: check the request against the rules, record it, grant it.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args};
+
+use crate::clock::{self, rfc3339};
+use crate::connection::Identity;
+use crate::ctx::Ctx;
+use crate::db::{NewRequest, Resource, TicketRef};
+use crate::duration;
+use crate::error::UserError;
+use crate::hooks::{self, HookVars};
+use crate::jira::{self, Issue, StatusCategory};
+use crate::render::request_json;
+
+/// Request access to a resource, and grant it
+///
+/// Access ends at the expiry, or when the bound ticket's status category becomes Done,
+/// whichever comes first.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("expiry").args(["expire", "until", "indefinite"])))]
+pub struct RequestArgs {
+    /// Resource to access (may be left out when only one exists)
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
+
+    /// Bind the access to this ticket (it must be assigned to the requester)
+    #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
+    pub ticket: Option<String>,
+
+    /// Request on behalf of this person (they become the requester)
+    #[arg(long = "for", value_name = "EMAIL")]
+    pub for_email: Option<String>,
+
+    /// How long access lasts, e.g. 8h, 2d or 1h30m
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    pub expire: Option<i64>,
+
+    /// When access ends (RFC 3339, e.g. 2026-12-24T18:00:00Z)
+    #[arg(long, value_name = "TIME", value_parser = clock::parse_rfc3339)]
+    pub until: Option<DateTime<Utc>>,
+
+    /// No expiry: access ends only when the ticket closes (needs --ticket)
+    #[arg(long, requires = "ticket")]
+    pub indefinite: bool,
+
+    /// Why access is needed (kept in the request and the audit log)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// The person access is for.
+pub struct Requester {
+    pub email: String,
+    /// The Jira user, when known (for the assignee rule).
+    pub identity: Option<Identity>,
+}
+
+pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
+    let now = ctx.now();
+    let db = ctx.db()?;
+    let resource = pick_resource(ctx, args.resource.as_deref())?;
+    let expires_at = expiry(args, now)?;
+    check_max_expire(&resource, expires_at, now)?;
+
+    let requested_by = configured_user(ctx)?;
+    let requester = match &args.for_email {
+        Some(email) => other_person(ctx, email)?,
+        None => Requester { email: requested_by.email.clone(), identity: requested_by.identity.clone() },
+    };
+    let ticket = match &args.ticket {
+        Some(key) => Some(check_ticket(ctx, key, &requester)?.1),
+        None => None,
+    };
+
+    let new = NewRequest {
+        resource: resource.name.clone(),
+        requester: requester.email.clone(),
+        requested_by: requested_by.email.clone(),
+        reason: args.reason.clone(),
+        created_at: now,
+        expires_at,
+        ticket,
+    };
+    let id = db.insert_request(&new)?;
+    grant(ctx, &resource, id, &new)?;
+
+    let request = db.request(id)?.context("the request just recorded is missing")?;
+    if ctx.ui.json() {
+        ctx.ui.print_json(&request_json(&request))?;
+    } else {
+        let until = request.expires_at.map_or("the ticket closes".to_string(), rfc3339);
+        ctx.ui.status(&format!(
+            "Granted {} to {} until {} (request {}).",
+            request.resource, request.requester, until, request.id
+        ));
+    }
+    Ok(())
+}
+
+/// Runs the grant command (if any) and records the outcome. A failure leaves the
+/// request `failed`, never active.
+fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::Result<()> {
+    let db = ctx.db()?;
+    let Some(line) = &resource.grant else {
+        return db.mark_granted(id, None);
+    };
+    let vars = HookVars {
+        request_id: id,
+        resource: resource.name.clone(),
+        requester: new.requester.clone(),
+        ticket: new.ticket.as_ref().map(|ticket| ticket.key.clone()),
+        reason: None,
+    };
+    let timeout = Duration::from_secs(resource.timeout_secs.max(1) as u64);
+    let report = match hooks::run(line, &vars, timeout) {
+        Ok(report) => report,
+        Err(err) => {
+            let message = format!("grant command could not run: {err:#}");
+            db.mark_grant_failed(id, &message, None)?;
+            return Err(UserError::failure(format!("request {id} failed: {message}")).into());
+        }
+    };
+    if report.success() {
+        return db.mark_granted(id, Some(&report));
+    }
+    let message = report.failure_summary();
+    db.mark_grant_failed(id, &message, Some(&report))?;
+    if ctx.ui.json() {
+        if let Some(request) = db.request(id)? {
+            ctx.ui.print_json(&request_json(&request))?;
+        }
+    }
+    Err(UserError::failure(format!("request {id} failed: {message}"))
+        .hint("Nothing was granted; the request is recorded as failed. Fix the grant command and request again.")
+        .into())
+}
+
+/// `--resource`, or the only resource there is.
+fn pick_resource(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<Resource> {
+    let db = ctx.db()?;
+    if let Some(name) = name {
+        return db.resource(name)?.ok_or_else(|| {
+            let names = resource_names(ctx).unwrap_or_default();
+            UserError::usage(format!("unknown resource `{name}`"))
+                .hint(available(&names))
+                .into()
+        });
+    }
+    let mut resources = db.resources()?;
+    match resources.len() {
+        1 => Ok(resources.remove(0)),
+        0 => Err(UserError::usage("no resources are registered")
+            .hint("An admin adds one with `opal-jira resources add NAME --revoke CMD`.")
+            .into()),
+        // TODO(#6): offer a picker on a terminal.
+        _ => {
+            let names: Vec<String> = resources.into_iter().map(|resource| resource.name).collect();
+            Err(UserError::usage("--resource is required when several resources exist")
+                .hint(available(&names))
+                .into())
+        }
+    }
+}
+
+fn resource_names(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
+    Ok(ctx.db()?.resources()?.into_iter().map(|resource| resource.name).collect())
+}
+
+fn available(names: &[String]) -> String {
+    if names.is_empty() {
+        "No resources are registered yet.".to_string()
+    } else {
+        format!("Available resources: {}.", names.join(", "))
+    }
+}
+
+/// The expiry time from `--expire`, `--until` or `--indefinite` (None).
+fn expiry(args: &RequestArgs, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+    if let Some(seconds) = args.expire {
+        return Ok(Some(now + chrono::Duration::seconds(seconds)));
+    }
+    if let Some(until) = args.until {
+        if until <= now {
+            return Err(UserError::usage(format!(
+                "--until {} is not in the future (now is {})",
+                rfc3339(until),
+                rfc3339(now)
+            ))
+            .into());
+        }
+        return Ok(Some(until));
+    }
+    if args.indefinite {
+        return Ok(None);
+    }
+    Err(UserError::usage("an expiry is required")
+        .hint("Pass `--expire DURATION` (e.g. 8h), `--until TIME`, or `--indefinite` together with `--ticket`.")
+        .into())
+}
+
+fn check_max_expire(
+    resource: &Resource,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(max) = resource.max_expire_secs else {
+        return Ok(());
+    };
+    let limit = duration::format(max);
+    match expires_at {
+        None => Err(UserError::usage(format!(
+            "resource `{}` allows access for at most {limit}, so it cannot be indefinite",
+            resource.name
+        ))
+        .into()),
+        Some(at) if (at - now).num_seconds() > max => Err(UserError::usage(format!(
+            "resource `{}` allows access for at most {limit}; {} is longer",
+            resource.name,
+            duration::format((at - now).num_seconds())
+        ))
+        .hint(format!("Ask for `--expire {limit}` or less."))
+        .into()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The configured Jira user, as recorded in `requested_by`.
+pub fn configured_user(ctx: &Ctx) -> anyhow::Result<Requester> {
+    let connection = ctx.connection()?;
+    let identity = match &connection.identity {
+        Some(identity) => identity.clone(),
+        // A connection from the environment has no cached identity: ask Jira once.
+        None => Identity::from(&ctx.jira()?.myself()?),
+    };
+    let email = connection
+        .email
+        .clone()
+        .or_else(|| identity.email.clone())
+        .or_else(|| identity.name.clone())
+        .context("the configured Jira user has no email address or username")?;
+    Ok(Requester { email, identity: Some(identity) })
+}
+
+/// The person named by `--for EMAIL`, looked up in Jira so that the assignee rule can
+/// be checked.
+fn other_person(ctx: &Ctx, email: &str) -> anyhow::Result<Requester> {
+    let email = super::configure::parse_email(email)?;
+    let identity = ctx.jira()?.find_user_by_email(&email)?.map(|user| Identity::from(&user));
+    Ok(Requester { email, identity })
+}
+
+/// Applies the ticket rules: the ticket exists, is in the configured project, is
+/// assigned to the requester, and is not Done.
+pub fn check_ticket(ctx: &Ctx, key: &str, requester: &Requester) -> anyhow::Result<(Issue, TicketRef)> {
+    let connection = ctx.connection()?;
+    let Some(issue) = ctx.jira()?.issue(key)? else {
+        return Err(UserError::usage(format!(
+            "ticket {key} does not exist, or you do not have permission to see it"
+        ))
+        .into());
+    };
+    if issue.project_key != connection.project {
+        return Err(UserError::usage(format!(
+            "ticket {} is in project {}, not in the configured project {}",
+            issue.key, issue.project_key, connection.project
+        ))
+        .into());
+    }
+    let assigned = match (&issue.assignee, &requester.identity) {
+        (Some(assignee), Some(identity)) => identity.is(assignee),
+        (Some(assignee), None) => {
+            assignee.email.as_deref().is_some_and(|email| email.eq_ignore_ascii_case(&requester.email))
+        }
+        (None, _) => false,
+    };
+    if !assigned {
+        let holder = issue
+            .assignee
+            .as_ref()
+            .map_or("nobody".to_string(), |user| user.display_name.clone());
+        return Err(UserError::usage(format!(
+            "ticket {} is assigned to {holder}, not to {}",
+            issue.key, requester.email
+        ))
+        .hint("Access can only be bound to a ticket assigned to the requester.")
+        .into());
+    }
+    if issue.status_category == StatusCategory::Done {
+        return Err(UserError::usage(format!(
+            "ticket {} is already closed (status {})",
+            issue.key, issue.status
+        ))
+        .into());
+    }
+    let url = super::tickets::ticket_url(ctx, &issue)?;
+    let ticket = TicketRef { id: issue.id.clone(), key: issue.key.clone(), url };
+    Ok((issue, ticket))
+}

@@ -1,0 +1,129 @@
+//! `opal-jira requests`: list and inspect access requests, bind one to a ticket.
+
+use clap::{Args, Subcommand};
+
+use crate::ctx::Ctx;
+use crate::db::{Request, RequestFilter};
+use crate::error::UserError;
+use crate::jira;
+use crate::render::{REQUEST_HEADER, request_fields, request_json, request_row};
+
+use super::request::{Requester, check_ticket};
+
+#[derive(Debug, Subcommand)]
+pub enum RequestsCommand {
+    /// List requests (active ones unless --all), newest first
+    List(ListArgs),
+    /// Show one request
+    Show(ShowArgs),
+    /// Bind an active request to a ticket (the same ticket rules as `request`)
+    Bind(BindArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Include revoked and failed requests
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only requests for this resource
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
+
+    /// Only requests bound to this ticket
+    #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
+    pub ticket: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Request id
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct BindArgs {
+    /// Request id
+    pub id: i64,
+
+    /// Ticket key, e.g. OPS-12
+    #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
+    pub ticket: String,
+}
+
+pub fn run(ctx: &Ctx, command: &RequestsCommand) -> anyhow::Result<()> {
+    match command {
+        RequestsCommand::List(args) => list(ctx, args),
+        RequestsCommand::Show(args) => print_one(ctx, &find(ctx, args.id)?),
+        RequestsCommand::Bind(args) => bind(ctx, args),
+    }
+}
+
+fn list(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
+    let filter = RequestFilter {
+        all: args.all,
+        resource: args.resource.clone(),
+        ticket_key: args.ticket.clone(),
+        limit: None,
+    };
+    let requests = ctx.db()?.list_requests(&filter)?;
+    if ctx.ui.json() {
+        let list: Vec<_> = requests.iter().map(request_json).collect();
+        return ctx.ui.print_json(&list);
+    }
+    if requests.is_empty() {
+        let what = if args.all { "requests" } else { "active requests" };
+        ctx.ui.status(&format!("No {what} match."));
+        return Ok(());
+    }
+    let now = ctx.now();
+    let rows = requests.iter().map(|request| request_row(request, now)).collect();
+    ctx.ui.print_table(&REQUEST_HEADER, rows)
+}
+
+/// The request with this id, or a usage error saying there is none.
+pub fn find(ctx: &Ctx, id: i64) -> anyhow::Result<Request> {
+    ctx.db()?
+        .request(id)?
+        .ok_or_else(|| UserError::usage(format!("there is no request {id}")).into())
+}
+
+/// Prints one request: the contract's object in JSON, `key: value` lines otherwise.
+pub fn print_one(ctx: &Ctx, request: &Request) -> anyhow::Result<()> {
+    if ctx.ui.json() {
+        ctx.ui.print_json(&request_json(request))
+    } else {
+        ctx.ui.print_fields(&request_fields(request, ctx.now()))
+    }
+}
+
+fn bind(ctx: &Ctx, args: &BindArgs) -> anyhow::Result<()> {
+    let request = find(ctx, args.id)?;
+    if request.status.as_str() != "active" {
+        return Err(UserError::usage(format!(
+            "request {} is {}; only active requests can be bound",
+            request.id,
+            request.status.as_str()
+        ))
+        .into());
+    }
+    let requester = requester_of(ctx, &request)?;
+    let (_, ticket) = check_ticket(ctx, &args.ticket, &requester)?;
+    ctx.db()?.bind_ticket(request.id, &ticket, &ctx.actor())?;
+    ctx.ui.status(&format!("Bound request {} to {}.", request.id, ticket.key));
+    print_one(ctx, &find(ctx, args.id)?)
+}
+
+/// The Jira identity of a request's requester: the configured user when it is them,
+/// else a lookup by email.
+fn requester_of(ctx: &Ctx, request: &Request) -> anyhow::Result<Requester> {
+    let me = super::request::configured_user(ctx)?;
+    if me.email.eq_ignore_ascii_case(&request.requester) {
+        return Ok(me);
+    }
+    let identity = ctx
+        .jira()?
+        .find_user_by_email(&request.requester)?
+        .map(|user| crate::connection::Identity::from(&user));
+    Ok(Requester { email: request.requester.clone(), identity })
+}

@@ -1,0 +1,330 @@
+//! Deciding which access must end, and ending it exactly once.
+//!
+//! A request is due when its expiry has passed (`expired`), its ticket's status
+//! category is Done (`ticket_closed`), or its ticket is confirmed gone
+//! (`ticket_deleted`). Only evidence counts: a ticket missing from a batch answer is
+//! looked up on its own, and a ticket that could not be checked is never revoked for
+//! it. Time-based revocation needs no Jira at all.
+//!
+//! Revocation claims the request in the database first, so two processes can never run
+//! the same revoke command at once; the command runs; then the outcome is recorded.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{Claimant, Db, Request, RevokeReason};
+use crate::hooks::{self, HookReport, HookVars};
+use crate::jira::{Issue, JiraClient, StatusCategory};
+
+/// What Jira says about a bound ticket.
+#[derive(Debug, Clone)]
+pub enum TicketState {
+    /// It exists; its current key and status category.
+    Found { key: String, category: StatusCategory },
+    /// A lookup by id answered 404.
+    Gone,
+}
+
+/// The result of asking Jira about a set of tickets.
+#[derive(Debug, Default)]
+pub struct TicketCheck {
+    pub states: HashMap<String, TicketState>,
+    /// Issues as Jira returned them, by id (for moved keys).
+    pub issues: HashMap<String, Issue>,
+    /// One line per kind of failure; the tickets involved stay unchecked.
+    pub errors: Vec<String>,
+}
+
+/// Why a request must end now, if it must.
+pub fn due_reason(
+    request: &Request,
+    now: DateTime<Utc>,
+    tickets: &HashMap<String, TicketState>,
+) -> Option<RevokeReason> {
+    if request.expires_at.is_some_and(|at| at <= now) {
+        return Some(RevokeReason::Expired);
+    }
+    let ticket = request.ticket.as_ref()?;
+    match tickets.get(&ticket.id)? {
+        TicketState::Found { category: StatusCategory::Done, .. } => Some(RevokeReason::TicketClosed),
+        TicketState::Found { .. } => None,
+        TicketState::Gone => Some(RevokeReason::TicketDeleted),
+    }
+}
+
+/// Asks Jira about every ticket id: in batches first, then one by one for the ids a
+/// batch did not return (search is eventually consistent, and a missing issue may
+/// simply be unindexed).
+pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
+    let mut check = TicketCheck::default();
+    if ids.is_empty() {
+        return check;
+    }
+    let batch = match client.issues_by_id(ids) {
+        Ok(batch) => batch,
+        Err(err) => {
+            check.errors.push(format!("could not check {} tickets: {err}", ids.len()));
+            return check;
+        }
+    };
+    let mut unchecked: HashSet<&str> = HashSet::new();
+    if !batch.failed_ids.is_empty() {
+        let first = &batch.failed_ids[0].1;
+        check.errors.push(format!("could not check {} tickets: {first}", batch.failed_ids.len()));
+        unchecked.extend(batch.failed_ids.iter().map(|(id, _)| id.as_str()));
+    }
+    for issue in batch.found {
+        check.states.insert(
+            issue.id.clone(),
+            TicketState::Found { key: issue.key.clone(), category: issue.status_category },
+        );
+        check.issues.insert(issue.id.clone(), issue);
+    }
+
+    let missing: Vec<&String> = ids
+        .iter()
+        .filter(|id| !check.states.contains_key(*id) && !unchecked.contains(id.as_str()))
+        .collect();
+    let mut lookup_errors = Vec::new();
+    for id in missing {
+        match client.issue(id) {
+            Ok(Some(issue)) => {
+                check.states.insert(
+                    id.clone(),
+                    TicketState::Found { key: issue.key.clone(), category: issue.status_category },
+                );
+                check.issues.insert(id.clone(), issue);
+            }
+            Ok(None) => {
+                check.states.insert(id.clone(), TicketState::Gone);
+            }
+            Err(err) => lookup_errors.push(format!("ticket {id}: {err}")),
+        }
+    }
+    if let Some(first) = lookup_errors.first() {
+        check.errors.push(format!("could not check {} tickets: {first}", lookup_errors.len()));
+    }
+    // TODO(#4): treat a project that became invisible, or every ticket answering 404 at
+    // once, as a configuration error instead of revoking for ticket_deleted.
+    check
+}
+
+/// The outcome of one revocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Revoked,
+    /// Another process holds the claim on this request.
+    Busy,
+    Failed(String),
+}
+
+/// How long a claim protects a revocation in progress: the command's time limit and a
+/// margin. A crashed process's claim is taken over sooner (see `Db::claim_revoke`).
+fn lease(timeout: Duration) -> chrono::Duration {
+    chrono::Duration::seconds(timeout.as_secs() as i64 + 60)
+}
+
+/// What a worker needs to run one revoke command.
+struct Job {
+    request_id: i64,
+    line: String,
+    vars: HookVars,
+    timeout: Duration,
+}
+
+/// Claims a request and prepares its revoke command. `Err(outcome)` when it cannot run.
+fn prepare(
+    db: &Db,
+    request: &Request,
+    reason: RevokeReason,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Job, Outcome>> {
+    let Some(resource) = db.resource(&request.resource)? else {
+        return Ok(Err(Outcome::Failed(format!("resource `{}` no longer exists", request.resource))));
+    };
+    let timeout = Duration::from_secs(resource.timeout_secs.max(1) as u64);
+    if !db.claim_revoke(request.id, &Claimant::current(), now, lease(timeout))? {
+        return Ok(Err(Outcome::Busy));
+    }
+    Ok(Ok(Job {
+        request_id: request.id,
+        line: resource.revoke,
+        vars: HookVars {
+            request_id: request.id,
+            resource: request.resource.clone(),
+            requester: request.requester.clone(),
+            ticket: request.ticket.as_ref().map(|ticket| ticket.key.clone()),
+            reason: Some(reason),
+        },
+        timeout,
+    }))
+}
+
+fn run_job(job: &Job) -> Result<HookReport, String> {
+    hooks::run(&job.line, &job.vars, job.timeout).map_err(|err| format!("revoke command could not run: {err:#}"))
+}
+
+/// Records a finished revoke command.
+fn record(
+    db: &Db,
+    request_id: i64,
+    reason: RevokeReason,
+    note: Option<&str>,
+    actor: &str,
+    now: DateTime<Utc>,
+    result: Result<HookReport, String>,
+) -> anyhow::Result<Outcome> {
+    match result {
+        Ok(report) if report.success() => {
+            db.finish_revoke(request_id, reason, now, note, actor, &report)?;
+            Ok(Outcome::Revoked)
+        }
+        Ok(report) => {
+            let error = report.failure_summary();
+            db.fail_revoke(request_id, &error, now, Some(&report))?;
+            Ok(Outcome::Failed(error))
+        }
+        Err(error) => {
+            db.fail_revoke(request_id, &error, now, None)?;
+            Ok(Outcome::Failed(error))
+        }
+    }
+}
+
+/// Revokes one request now, in this thread.
+pub fn revoke_one(
+    db: &Db,
+    request: &Request,
+    reason: RevokeReason,
+    note: Option<&str>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Outcome> {
+    let job = match prepare(db, request, reason, now)? {
+        Ok(job) => job,
+        Err(outcome) => return Ok(outcome),
+    };
+    let result = run_job(&job);
+    record(db, request.id, reason, note, actor, now, result)
+}
+
+/// Revokes many requests, running up to `jobs` revoke commands at once. The database
+/// is used from this thread only; workers just run commands. Each request is claimed
+/// right before its command starts, so a claim never waits in a queue.
+pub fn revoke_many(
+    db: &Db,
+    due: &[(Request, RevokeReason)],
+    jobs: usize,
+    actor: &str,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> anyhow::Result<Vec<(i64, RevokeReason, Outcome)>> {
+    let jobs = jobs.max(1);
+    let reasons: HashMap<i64, RevokeReason> =
+        due.iter().map(|(request, reason)| (request.id, *reason)).collect();
+    let mut outcomes = Vec::with_capacity(due.len());
+
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let job_rx = std::sync::Mutex::new(job_rx);
+        let (done_tx, done_rx) = mpsc::channel::<(i64, Result<HookReport, String>)>();
+        for _ in 0..jobs.min(due.len()) {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            scope.spawn(move || {
+                loop {
+                    let next = match job_rx.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(job) = next else { break };
+                    let result = run_job(&job);
+                    if done_tx.send((job.request_id, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut pending = due.iter();
+        let mut in_flight = 0usize;
+        loop {
+            if in_flight < jobs {
+                if let Some((request, reason)) = pending.next() {
+                    match prepare(db, request, *reason, now())? {
+                        Ok(job) => {
+                            job_tx.send(job).map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
+                            in_flight += 1;
+                        }
+                        Err(outcome) => outcomes.push((request.id, *reason, outcome)),
+                    }
+                    continue;
+                }
+            }
+            if in_flight == 0 {
+                break;
+            }
+            let (id, result) = done_rx.recv().map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
+            in_flight -= 1;
+            let reason = reasons[&id];
+            let outcome = record(db, id, reason, None, actor, now(), result)?;
+            outcomes.push((id, reason, outcome));
+        }
+        drop(job_tx);
+        Ok(())
+    })?;
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{RequestStatus, TicketRef};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("valid time").with_timezone(&Utc)
+    }
+
+    fn request(expires_at: Option<&str>, ticket: Option<&str>) -> Request {
+        Request {
+            id: 1,
+            resource: "db".into(),
+            requester: "ana@acme.com".into(),
+            requested_by: "ana@acme.com".into(),
+            reason: None,
+            status: RequestStatus::Active,
+            created_at: at("2026-12-01T00:00:00Z"),
+            expires_at: expires_at.map(at),
+            ticket: ticket.map(|id| TicketRef { id: id.into(), key: "OPS-1".into(), url: String::new() }),
+            revoked_at: None,
+            revoke_reason: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn expiry_wins_and_needs_no_ticket_state() {
+        let now = at("2026-12-02T00:00:00Z");
+        let none = HashMap::new();
+        assert_eq!(due_reason(&request(Some("2026-12-01T12:00:00Z"), Some("10001")), now, &none), Some(RevokeReason::Expired));
+        assert_eq!(due_reason(&request(Some("2026-12-02T00:00:00Z"), None), now, &none), Some(RevokeReason::Expired));
+        assert_eq!(due_reason(&request(Some("2026-12-03T00:00:00Z"), None), now, &none), None);
+    }
+
+    #[test]
+    fn ticket_states_decide_bound_requests() {
+        let now = at("2026-12-02T00:00:00Z");
+        let bound = request(None, Some("10001"));
+        let mut states = HashMap::new();
+        assert_eq!(due_reason(&bound, now, &states), None, "unchecked ticket must not be revoked");
+        states.insert("10001".to_string(), TicketState::Found { key: "OPS-1".into(), category: StatusCategory::Indeterminate });
+        assert_eq!(due_reason(&bound, now, &states), None);
+        states.insert("10001".to_string(), TicketState::Found { key: "OPS-1".into(), category: StatusCategory::Done });
+        assert_eq!(due_reason(&bound, now, &states), Some(RevokeReason::TicketClosed));
+        states.insert("10001".to_string(), TicketState::Gone);
+        assert_eq!(due_reason(&bound, now, &states), Some(RevokeReason::TicketDeleted));
+    }
+}
