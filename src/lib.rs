@@ -6,4 +6,5 @@
 //! commands, `reconcile` decides what must end).
 
 pub mod error;
+pub mod jira;
 pub mod secret;
