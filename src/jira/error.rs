@@ -115,6 +115,7 @@ impl JiraMessages {
         }
     }
 
+    /// True when Jira gave neither messages nor field errors.
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty() && self.field_errors.is_empty()
     }
@@ -209,6 +210,7 @@ impl JiraError {
         matches!(self.kind(), JiraErrorKind::Forbidden { .. })
     }
 
+    /// Still throttled after the allowed retries.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self.kind(), JiraErrorKind::RateLimited { .. })
     }

@@ -16,7 +16,7 @@ use super::{Call, Deployment, JiraClient, JiraError, JiraErrorKind};
 
 /// Issues asked for per page, and ids per batch (bulkfetch accepts at most 100).
 const PAGE_SIZE: usize = 100;
-pub const BATCH_SIZE: usize = 100;
+const BATCH_SIZE: usize = 100;
 
 /// Building JQL safely.
 pub mod jql {
