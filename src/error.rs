@@ -72,10 +72,17 @@ pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
         .map_or(ExitKind::Failure, |user| user.kind)
 }
 
-/// The hints attached anywhere in an error chain, in order.
-pub fn hints(err: &anyhow::Error) -> Vec<&str> {
-    err.chain()
-        .filter_map(|cause| cause.downcast_ref::<UserError>())
-        .flat_map(|user| user.hints.iter().map(String::as_str))
-        .collect()
+/// The hints attached anywhere in an error chain, in order: those of user errors, and
+/// the advice that goes with a Jira failure.
+pub fn hints(err: &anyhow::Error) -> Vec<String> {
+    let mut hints = Vec::new();
+    for cause in err.chain() {
+        if let Some(user) = cause.downcast_ref::<UserError>() {
+            hints.extend(user.hints.iter().cloned());
+        } else if let Some(hint) = cause.downcast_ref::<crate::jira::JiraError>().and_then(|e| e.hint()) {
+            hints.push(hint);
+        }
+    }
+    hints.dedup();
+    hints
 }

@@ -53,7 +53,7 @@ fn report(err: &anyhow::Error) {
         }
     }
     for hint in error::hints(err) {
-        eprintln!("hint: {}", sanitize(hint));
+        eprintln!("hint: {}", sanitize(&hint));
     }
     if error::exit_kind(err) == ExitKind::Usage {
         log::debug!("exiting with status 2 (usage or configuration error)");

@@ -281,13 +281,9 @@ fn warn_if_readable_by_others(path: &Path, warn: &dyn Fn(&str)) {
 #[cfg(not(unix))]
 fn warn_if_readable_by_others(_path: &Path, _warn: &dyn Fn(&str)) {}
 
-/// Parses `cloud` or `datacenter` (also `data-center`, `dc`, `server`).
+/// Parses `cloud` or `datacenter`, for clap and the environment.
 pub fn parse_deployment(text: &str) -> Result<Deployment, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "cloud" => Ok(Deployment::Cloud),
-        "datacenter" | "data-center" | "dc" | "server" => Ok(Deployment::DataCenter),
-        other => Err(format!("unknown deployment `{other}`: use `cloud` or `datacenter`")),
-    }
+    text.parse::<Deployment>().map_err(|err| format!("{err}: use `cloud` or `datacenter`"))
 }
 
 /// A Cloud workspace name becomes `https://NAME.atlassian.net`.
@@ -423,6 +419,6 @@ mod tests {
     fn deployment_names() {
         assert_eq!(parse_deployment("Cloud"), Ok(Deployment::Cloud));
         assert_eq!(parse_deployment("datacenter"), Ok(Deployment::DataCenter));
-        assert!(parse_deployment("onprem").is_err());
+        assert!(parse_deployment("onprem").unwrap_err().contains("unknown Jira deployment"));
     }
 }

@@ -39,7 +39,8 @@ use http::Call;
 pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Which Jira product the site runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Deployment {
     /// Jira Cloud (`*.atlassian.net`): REST v3, HTTP Basic with email and API token.
     Cloud,
@@ -82,6 +83,14 @@ impl FromStr for Deployment {
                 .hint("Use `cloud` or `datacenter`.")),
         }
     }
+}
+
+/// [`validate_key`] as a clap value parser.
+pub fn parse_key_arg(text: &str) -> Result<String, String> {
+    validate_key(text).map_err(|err| {
+        let hints = err.hints.join(" ");
+        format!("{err}. {hints}")
+    })
 }
 
 /// Everything needed to talk to one Jira site.

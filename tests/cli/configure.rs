@@ -118,7 +118,7 @@ fn missing_flags_without_a_terminal_are_named() {
         (&["configure", "--deployment", "cloud", "--workspace", "acme"], "--project is required"),
         (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS"], "--email is required"),
         (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS", "--email", ANA], "--token-stdin"),
-        (&["configure", "--deployment", "onprem"], "unknown deployment"),
+        (&["configure", "--deployment", "onprem"], "unknown Jira deployment"),
         (&["configure", "--deployment", "cloud", "--workspace", "acme.atlassian.net"], "invalid Cloud workspace"),
         (&["configure", "--deployment", "datacenter", "--url", "http://jira.example.com"], "refusing plain http://"),
         (&["configure", "--deployment", "datacenter", "--url", "not a url"], "invalid Jira URL"),

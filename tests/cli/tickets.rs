@@ -90,7 +90,7 @@ fn show_one_ticket_and_bad_keys() {
         assert!(table.stdout.contains("Disk full"), "{table:?}");
         env.run(&["tickets", "show", "OPS-999"]).code(1).stderr_has("does not exist");
         for bad in ["", "OPS", "OPS-", "OPS-0", "-1", "OPS-1 OR 1=1", "OPS-1\"", "ÖPS-1"] {
-            env.run(&["tickets", "show", bad]).code(2).stderr_has("invalid ticket key");
+            env.run(&["tickets", "show", bad]).code(2).stderr_has("is not a Jira ticket key");
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::jira::{Deployment, JiraClient};
 use crate::secret::Secret;
 
 /// The oldest Data Center release with personal access tokens.
-const MIN_DC_VERSION: [u32; 2] = [8, 14];
+const MIN_DC_VERSION: (u32, u32) = (8, 14);
 
 /// Set up the Jira connection and save it in the OS keyring
 ///
@@ -251,7 +251,7 @@ fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
     let client = JiraClient::new(connection.jira_config())?;
 
     let info = client.server_info().context("checking the Jira server")?;
-    let server_is_cloud = info.deployment_type.eq_ignore_ascii_case("cloud");
+    let server_is_cloud = info.is_cloud();
     match (connection.deployment, server_is_cloud) {
         (Deployment::Cloud, false) => {
             return Err(UserError::usage(format!(
@@ -266,7 +266,7 @@ fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
                 .hint("Use `--deployment cloud` with your email and an API token.")
                 .into());
         }
-        (Deployment::DataCenter, false) if !version_at_least(&info.version_numbers, &MIN_DC_VERSION) => {
+        (Deployment::DataCenter, false) if !info.version_at_least(MIN_DC_VERSION.0, MIN_DC_VERSION.1) => {
             return Err(UserError::usage(format!(
                 "Jira {} is too old: opal-jira needs Data Center 8.14 or later (personal access tokens)",
                 info.version
@@ -291,19 +291,8 @@ fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
         .hint("Check the key with `--project`, and that your account can browse the project.")
         .into());
     };
-    connection.project_type = Some(project.project_type_key.clone());
+    connection.project_type = project.project_type_key.clone();
     Ok(())
-}
-
-/// Whether a version (`[9, 12, 28]`) is at least `min` (`[8, 14]`).
-fn version_at_least(version: &[u32], min: &[u32]) -> bool {
-    for (index, wanted) in min.iter().enumerate() {
-        let have = version.get(index).copied().unwrap_or(0);
-        if have != *wanted {
-            return have > *wanted;
-        }
-    }
-    true
 }
 
 pub fn deployment_name(deployment: Deployment) -> &'static str {
@@ -316,16 +305,6 @@ pub fn deployment_name(deployment: Deployment) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_comparison() {
-        assert!(version_at_least(&[8, 14, 0], &MIN_DC_VERSION));
-        assert!(version_at_least(&[10, 3, 13], &MIN_DC_VERSION));
-        assert!(version_at_least(&[9, 0], &MIN_DC_VERSION));
-        assert!(!version_at_least(&[8, 13, 9], &MIN_DC_VERSION));
-        assert!(!version_at_least(&[7], &MIN_DC_VERSION));
-        assert!(!version_at_least(&[], &MIN_DC_VERSION));
-    }
 
     #[test]
     fn email_check() {

@@ -22,7 +22,7 @@ pub struct SearchArgs {
 
 pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<()> {
     let connection = ctx.connection()?;
-    let jql = search_jql(&connection.project, args.text.as_deref(), args.all_statuses);
+    let jql = jql::my_tickets(&connection.project, args.text.as_deref(), args.all_statuses);
     let issues = ctx.jira()?.search(&jql, args.limit as usize)?;
 
     let tickets = issues
@@ -52,47 +52,4 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<()> {
         })
         .collect();
     ctx.ui.print_table(&["KEY", "STATUS", "UPDATED", "SUMMARY"], rows)
-}
-
-/// The JQL for "my tickets in the project": every value quoted, free text reduced to
-/// plain words so that search syntax in it cannot change the query.
-pub fn search_jql(project: &str, text: Option<&str>, all_statuses: bool) -> String {
-    let mut jql = format!("project = {} AND assignee = currentUser()", jql::quote(project));
-    if !all_statuses {
-        jql.push_str(" AND statusCategory != Done");
-    }
-    let words = text.map(plain_words).unwrap_or_default();
-    if !words.is_empty() {
-        jql.push_str(&format!(" AND summary ~ {}", jql::quote(&words)));
-    }
-    jql.push_str(" ORDER BY updated DESC");
-    jql
-}
-
-/// Keeps letters, digits and a few joiners; everything else (text-search operators
-/// such as `*`, `?`, `~`, quotes, brackets) becomes a space.
-fn plain_words(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '@') { c } else { ' ' })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jql_quotes_values_and_neutralises_text() {
-        assert_eq!(
-            search_jql("OPS", None, false),
-            "project = \"OPS\" AND assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC"
-        );
-        assert_eq!(
-            search_jql("INT", Some("disk \" OR project = X *full"), true),
-            "project = \"INT\" AND assignee = currentUser() AND summary ~ \"disk OR project X full\" ORDER BY updated DESC"
-        );
-        assert!(!search_jql("OPS", Some("  ~*? "), false).contains("summary"));
-    }
 }
