@@ -57,6 +57,9 @@ pub struct FaultRule {
     /// Size of a `huge` body in bytes (default 64 MiB).
     #[serde(default)]
     pub size_bytes: Option<u64>,
+    /// Send a `huge` body without `Content-Length` (chunked), so only a bounded read helps.
+    #[serde(default)]
+    pub chunked: bool,
     #[serde(skip)]
     pub fired: u32,
 }
@@ -138,7 +141,10 @@ fn build(rule: &FaultRule, request: &Incoming, site: &Site) -> Option<Reply> {
             status: status.unwrap_or(200),
             headers: Vec::new(),
             content_type: "application/json;charset=UTF-8".into(),
-            body: Body::Huge(rule.size_bytes.unwrap_or(HUGE_DEFAULT_BYTES)),
+            body: Body::Huge {
+                bytes: rule.size_bytes.unwrap_or(HUGE_DEFAULT_BYTES),
+                chunked: rule.chunked,
+            },
         },
         Some(FaultKind::RedirectSso) => {
             let mut target = request.path.clone();

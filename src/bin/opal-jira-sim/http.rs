@@ -69,8 +69,9 @@ impl Incoming {
 pub enum Body {
     /// An ordinary, fully built body.
     Bytes(Vec<u8>),
-    /// A syntactically plausible JSON body of this many bytes, generated while streaming.
-    Huge(u64),
+    /// A syntactically plausible JSON body of this many bytes, generated while streaming;
+    /// sent with chunked encoding when `chunked`, else with a `Content-Length`.
+    Huge { bytes: u64, chunked: bool },
     /// No HTTP answer at all: the connection is broken instead.
     Drop,
 }

@@ -236,10 +236,13 @@ fn send(request: tiny_http::Request, reply: Reply) {
                 None,
             ))
         }
-        Body::Huge(size) => {
-            let body = HugeJson::new(size);
+        Body::Huge { bytes, chunked } => {
+            let body = HugeJson::new(bytes);
             let len = usize::try_from(body.len()).ok();
-            request.respond(Response::new(status, headers, body, len, None))
+            let response = Response::new(status, headers, body, len, None);
+            // tiny_http switches to chunked encoding above a threshold; move it as asked.
+            let threshold = if chunked { 0 } else { usize::MAX };
+            request.respond(response.with_chunked_threshold(threshold))
         }
         // tiny_http cannot close a connection it still reads from, so answer with bytes
         // that are not HTTP: the client gives up on the connection just the same.

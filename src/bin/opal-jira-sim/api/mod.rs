@@ -120,6 +120,7 @@ fn endpoint(flavor: Flavor, path: &str) -> Option<(u8, Endpoint<'_>)> {
         ["search"] if cloud => Endpoint::RemovedSearch,
         ["search"] => Endpoint::Search,
         ["issue", "bulkfetch"] if cloud => Endpoint::BulkFetch,
+        ["issue", "bulkfetch"] => return None,
         ["issue", id] => Endpoint::Issue(id),
         ["issue", id, "comment"] => Endpoint::Comment(id),
         _ => return None,
