@@ -13,7 +13,7 @@ use anyhow::{Context as _, anyhow};
 use serde_json::{Value, json};
 use tiny_http::{Header, Response, StatusCode};
 
-use crate::auth::{self, Caller};
+use crate::auth;
 use crate::faults::{self, HugeJson};
 use crate::http::{Body, Incoming, Reply};
 use crate::state::{Flavor, State};
@@ -171,7 +171,7 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
         match faults::fire(&mut state.faults, incoming, &site) {
             Some(effect) => (effect.reply, effect.delay),
             None => (
-                Some(route(&mut state, caller, incoming, &sim.base_url)),
+                Some(api::route(&mut state, caller, incoming, &sim.base_url)),
                 Duration::ZERO,
             ),
         }
@@ -181,7 +181,7 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
     // A delay-only fault answers normally once the delay is over.
     let reply = match reply {
         Some(reply) => reply,
-        None => route(&mut sim.lock(), caller, incoming, &sim.base_url),
+        None => api::route(&mut sim.lock(), caller, incoming, &sim.base_url),
     };
     let reply = match reply.body {
         Body::Drop => reply,
@@ -189,10 +189,6 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
     };
     record_status(&mut sim.lock(), seq, &reply);
     reply
-}
-
-fn route(state: &mut State, caller: Caller, incoming: &Incoming, base: &str) -> Reply {
-    api::route(state, caller, incoming, base)
 }
 
 /// Fills in the status of a logged request (unless the log was cleared meanwhile).
@@ -246,6 +242,7 @@ fn send(request: tiny_http::Request, reply: Reply) {
         }
         // tiny_http cannot close a connection it still reads from, so answer with bytes
         // that are not HTTP: the client gives up on the connection just the same.
+        // TODO(#4): a real reset (RST before any byte) would need our own accept loop.
         Body::Drop => {
             let mut writer = request.into_writer();
             writer
