@@ -39,6 +39,7 @@ impl Flavor {
 /// Tunables exposed through `GET|PUT /_sim/config`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// Which product is imitated.
     pub flavor: Flavor,
     /// Sleep before every non-admin request, outside the state lock.
     pub latency_ms: u64,
@@ -134,8 +135,10 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category an issue can be in.
     pub const ALL: [Category; 3] = [Category::New, Category::Indeterminate, Category::Done];
 
+    /// The numeric id (`statusCategory.id`).
     pub fn id(self) -> u32 {
         match self {
             Category::New => 2,
@@ -144,6 +147,7 @@ impl Category {
         }
     }
 
+    /// The key (`statusCategory.key`), the value to test for "closed".
     pub fn key(self) -> &'static str {
         match self {
             Category::New => "new",
@@ -152,6 +156,7 @@ impl Category {
         }
     }
 
+    /// The English display name, also accepted by JQL.
     pub fn name(self) -> &'static str {
         match self {
             Category::New => "To Do",
@@ -160,6 +165,7 @@ impl Category {
         }
     }
 
+    /// The `colorName` Jira pairs with the category.
     pub fn color(self) -> &'static str {
         match self {
             Category::New => "blue-gray",
@@ -535,20 +541,16 @@ impl State {
         let updated = parse_time(patch.updated.as_deref())?.unwrap_or_else(|| self.now());
         if patch.status.is_some() || patch.status_category.is_some() {
             let issue = self.issue(id).ok_or("no such issue")?;
-            // A new status without a category keeps the old category unless the name
-            // is one of the three built-in statuses.
-            let fallback = patch.status_category.or(Some(issue.category));
-            let (status, category) = match &patch.status {
-                Some(s) => status_pair(
-                    Some(s.clone()),
-                    patch
-                        .status_category
-                        .or_else(|| builtin_category(s).or(fallback)),
-                ),
-                None => (
-                    issue.status.clone(),
-                    patch.status_category.unwrap_or(issue.category),
-                ),
+            // A category follows a built-in status name unless given; a built-in status
+            // name follows a new category, while a custom name is kept.
+            let category = patch
+                .status_category
+                .or_else(|| patch.status.as_deref().and_then(builtin_category))
+                .unwrap_or(issue.category);
+            let status = match &patch.status {
+                Some(name) => name.clone(),
+                None if builtin_category(&issue.status).is_some() => category.name().to_string(),
+                None => issue.status.clone(),
             };
             self.register_status(&status);
             let issue = self.issue_mut(id).ok_or("no such issue")?;
@@ -846,6 +848,40 @@ mod tests {
         );
         assert_eq!(Category::parse("3"), Some(Category::Done));
         assert_eq!(Category::parse("closed"), None);
+    }
+
+    #[test]
+    fn patching_status_keeps_name_and_category_consistent() {
+        let mut s = site();
+        let id = issue(&mut s, "ABC");
+        let patch = |json: serde_json::Value| serde_json::from_value::<IssuePatch>(json).unwrap();
+        s.patch_issue(id, patch(json!({"status_category": "done"})))
+            .unwrap();
+        assert_eq!(
+            (
+                s.issue(id).unwrap().status.as_str(),
+                s.issue(id).unwrap().category
+            ),
+            ("Done", Category::Done)
+        );
+        s.patch_issue(id, patch(json!({"status": "In Review"})))
+            .unwrap();
+        assert_eq!(
+            s.issue(id).unwrap().category,
+            Category::Done,
+            "a custom name keeps the category"
+        );
+        s.patch_issue(id, patch(json!({"status_category": "indeterminate"})))
+            .unwrap();
+        assert_eq!(s.issue(id).unwrap().status, "In Review");
+        s.patch_issue(id, patch(json!({"status": "to do"})))
+            .unwrap();
+        assert_eq!(s.issue(id).unwrap().category, Category::New);
+        s.patch_issue(id, patch(json!({"assignee": "ann@example.com"})))
+            .unwrap();
+        assert_eq!(s.issue(id).unwrap().assignee, Some(0));
+        s.patch_issue(id, patch(json!({"assignee": null}))).unwrap();
+        assert_eq!(s.issue(id).unwrap().assignee, None, "null unassigns");
     }
 
     #[test]

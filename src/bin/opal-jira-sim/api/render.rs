@@ -125,6 +125,7 @@ impl View<'_> {
         user
     }
 
+    /// A project as `GET project/{key}` and the `project` field show it.
     pub fn project(&self, index: usize) -> Value {
         let p = &self.state.projects[index];
         json!({
