@@ -16,7 +16,7 @@ fn keyring_env(flavor: Flavor) -> TestEnv {
 }
 
 fn configure_args(env: &TestEnv) -> Vec<String> {
-    let mut args: Vec<String> = ["configure", "--deployment", env.deployment(), "--url", &env.sim.url(), "--project", PROJECT, "--token-stdin"]
+    let mut args: Vec<String> = ["configure", "--deployment", env.deployment(), "--url", env.sim.url(), "--project", PROJECT, "--token-stdin"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -93,9 +93,9 @@ fn old_data_center_wrong_deployment_and_missing_project_are_refused() {
     configure(&env, ANA_TOKEN, &[]).success();
 
     let env = keyring_env(Flavor::Cloud);
-    let run = env.run_stdin(&["configure", "--deployment", "datacenter", "--url", &env.sim.url(), "--project", PROJECT, "--token-stdin"], ANA_TOKEN);
+    let run = env.run_stdin(&["configure", "--deployment", "datacenter", "--url", env.sim.url(), "--project", PROJECT, "--token-stdin"], ANA_TOKEN);
     run.code(2).stderr_has("is Jira Cloud");
-    let run = env.run_stdin(&["configure", "--deployment", "cloud", "--url", &env.sim.url(), "--project", "NOPE", "--email", ANA, "--token-stdin"], ANA_TOKEN);
+    let run = env.run_stdin(&["configure", "--deployment", "cloud", "--url", env.sim.url(), "--project", "NOPE", "--email", ANA, "--token-stdin"], ANA_TOKEN);
     run.code(2).stderr_has("project NOPE does not exist");
     env.run(&["configure", "show"]).code(2);
 }

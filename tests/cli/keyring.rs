@@ -23,7 +23,7 @@ fn round_trip(backend: Option<&str>) {
     let profile = format!("test-{}-{}", backend.unwrap_or("default"), std::process::id());
     env.ticket("mine", ANA);
 
-    let url = env.sim.url();
+    let url = env.sim.url().to_string();
     let configure = ["--profile", &profile, "configure", "--deployment", "cloud", "--url", &url, "--project", PROJECT, "--email", ANA, "--token-stdin"];
     env.run_stdin(&configure, ANA_TOKEN).success();
     let show = env.json(&["--profile", &profile, "configure", "show"]);

@@ -103,7 +103,7 @@ impl TestEnv {
             ("OPAL_JIRA_DB", self.db_path().display().to_string()),
             ("__OPAL_JIRA_TEST_KEYRING_DIR", self.path("keyring").display().to_string()),
             ("OPAL_JIRA_DEPLOYMENT", self.deployment().to_string()),
-            ("OPAL_JIRA_URL", self.sim.url()),
+            ("OPAL_JIRA_URL", self.sim.url().to_string()),
             ("OPAL_JIRA_PROJECT", PROJECT.to_string()),
             ("OPAL_JIRA_EMAIL", ANA.to_string()),
             ("OPAL_JIRA_TOKEN", ANA_TOKEN.to_string()),

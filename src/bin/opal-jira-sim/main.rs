@@ -8,6 +8,7 @@
 mod admin;
 mod api;
 mod auth;
+mod demo;
 mod faults;
 mod http;
 mod jql;
@@ -32,6 +33,8 @@ struct Cli {
 enum Command {
     /// Serve the simulated Jira until standard input closes or the process is signalled
     Serve(ServeArgs),
+    /// Walk through the whole opal-jira flow against a simulated Jira
+    Demo(demo::DemoArgs),
 }
 
 /// Options of `opal-jira-sim serve`.
@@ -60,6 +63,7 @@ fn main() {
         Command::Serve(args) => {
             server::serve(args.flavor, args.port, args.seed.as_deref(), args.verbose)
         }
+        Command::Demo(args) => demo::run(&args),
     };
     if let Err(err) = result {
         eprintln!("opal-jira-sim: {err:#}");
