@@ -5,5 +5,7 @@
 //! (`jira` talks to Jira, `db` owns the SQLite store, `hooks` runs grant and revoke
 //! commands, `reconcile` decides what must end).
 
+pub mod db;
 pub mod error;
+pub mod hooks;
 pub mod secret;
