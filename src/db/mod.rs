@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::types::Type;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Row, Transaction, TransactionBehavior};
 
@@ -78,6 +79,9 @@ impl Db {
             .with_context(|| format!("cannot open database `{}`", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Closing the last connection to a WAL database copies the log into the file;
+        // until the checks pass, a refused database must not even get that.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         let db = Db {
             conn,
             path: Some(path.to_path_buf()),
@@ -86,6 +90,8 @@ impl Db {
         // Nothing above writes to the file: a database we must refuse is left exactly as
         // it was found. Switching the journal mode is the first write.
         db.check_schema()?;
+        db.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         db.use_wal()?;
         db.migrate()?;
         Ok(db)

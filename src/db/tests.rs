@@ -8,6 +8,7 @@ use std::thread;
 
 use super::testutil::{active_request, revoke_report, time, usage_message};
 use super::*;
+use rusqlite::config::DbConfig;
 
 fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
@@ -146,8 +147,40 @@ fn a_newer_database_is_refused_untouched() -> anyhow::Result<()> {
         )
     );
     assert!(!crate::error::hints(&err).is_empty());
-    assert_eq!(fs::read(&path)?, before, "the file must be byte-identical");
+    assert!(
+        fs::read(&path)? == before,
+        "the file must be byte-identical"
+    );
     assert!(side_files_absent(&path));
+    Ok(())
+}
+
+#[test]
+fn a_newer_database_with_an_unmerged_log_is_refused_untouched() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("opal.db");
+    let wal = path.with_extension("db-wal");
+    // As a newer build might leave it: WAL mode, its last changes still in the log.
+    let conn = rusqlite::Connection::open(&path)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.execute_batch("CREATE TABLE future (x INTEGER); INSERT INTO future VALUES (1);")?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
+    drop(conn);
+    let (before, wal_before) = (fs::read(&path)?, fs::read(&wal)?);
+    assert!(!wal_before.is_empty());
+
+    let err = Db::open(&path).err().expect("refused");
+    assert!(usage_message(&err).contains("was written by a newer opal-jira"));
+    assert!(
+        fs::read(&path)? == before,
+        "the database file must be byte-identical"
+    );
+    assert!(
+        fs::read(&wal)? == wal_before,
+        "the log must not be merged or dropped"
+    );
     Ok(())
 }
 
@@ -186,7 +219,10 @@ fn another_programs_database_is_refused_untouched() -> anyhow::Result<()> {
             path.display()
         )
     );
-    assert_eq!(fs::read(&path)?, before);
+    assert!(
+        fs::read(&path)? == before,
+        "the file must be byte-identical"
+    );
     Ok(())
 }
 
