@@ -56,6 +56,7 @@ CREATE TABLE requests (
 -- Reconcile and `requests list` read the active requests; history grows without bound,
 -- so each lookup they make has an index (sized with 100 000 requests in mind).
 CREATE INDEX requests_by_status ON requests (status, created_at);
+CREATE INDEX requests_by_created ON requests (created_at);
 CREATE INDEX requests_active_by_expiry ON requests (expires_at) WHERE status = 'active';
 CREATE INDEX requests_by_ticket_id ON requests (ticket_id);
 CREATE INDEX requests_by_ticket_key ON requests (ticket_key);
