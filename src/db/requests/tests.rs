@@ -749,6 +749,12 @@ fn request_lookups_use_indexes() -> anyhow::Result<()> {
         ..Default::default()
     })?;
     assert!(query_plan(&db, &sql, &args)?.contains("requests_by_ticket_key"));
+    let (sql, args) = list_query(&RequestFilter {
+        all: true,
+        limit: Some(50),
+        ..Default::default()
+    })?;
+    assert!(query_plan(&db, &sql, &args)?.contains("requests_by_created"));
     let args = [
         Value::Text("1".into()),
         Value::Text("K".into()),
