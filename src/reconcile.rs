@@ -138,6 +138,7 @@ struct Job {
 /// Claims a request and prepares its revoke command. `Err(outcome)` when it cannot run.
 fn prepare(
     db: &Db,
+    claimant: &Claimant,
     request: &Request,
     reason: RevokeReason,
     now: DateTime<Utc>,
@@ -146,7 +147,7 @@ fn prepare(
         return Ok(Err(Outcome::Failed(format!("resource `{}` no longer exists", request.resource))));
     };
     let timeout = Duration::from_secs(resource.timeout_secs.max(1) as u64);
-    if !db.claim_revoke(request.id, &Claimant::current(), now, lease(timeout))? {
+    if !db.claim_revoke(request.id, claimant, now, lease(timeout))? {
         return Ok(Err(Outcome::Busy));
     }
     Ok(Ok(Job {
@@ -167,30 +168,38 @@ fn run_job(job: &Job) -> Result<HookReport, String> {
     hooks::run(&job.line, &job.vars, job.timeout).map_err(|err| format!("revoke command could not run: {err:#}"))
 }
 
-/// Records a finished revoke command.
-fn record(
-    db: &Db,
-    request_id: i64,
-    reason: RevokeReason,
-    note: Option<&str>,
-    actor: &str,
-    now: DateTime<Utc>,
-    result: Result<HookReport, String>,
-) -> anyhow::Result<Outcome> {
-    match result {
-        Ok(report) if report.success() => {
-            db.finish_revoke(request_id, reason, now, note, actor, &report)?;
-            Ok(Outcome::Revoked)
-        }
-        Ok(report) => {
-            let error = report.failure_summary();
-            db.fail_revoke(request_id, &error, now, Some(&report))?;
-            Ok(Outcome::Failed(error))
-        }
-        Err(error) => {
-            db.fail_revoke(request_id, &error, now, None)?;
-            Ok(Outcome::Failed(error))
-        }
+/// Who records a revocation: the acting user and the claim this process holds.
+struct Recorder<'a> {
+    db: &'a Db,
+    actor: &'a str,
+    claimant: Claimant,
+}
+
+impl Recorder<'_> {
+    /// Records a finished revoke command. A revocation that another process finished
+    /// first (after taking over an expired claim) counts as done.
+    fn record(
+        &self,
+        request_id: i64,
+        reason: RevokeReason,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+        result: Result<HookReport, String>,
+    ) -> anyhow::Result<Outcome> {
+        let (error, report) = match result {
+            Ok(report) if report.success() => {
+                self.db.finish_revoke(request_id, reason, now, note, self.actor, &report)?;
+                return Ok(Outcome::Revoked);
+            }
+            Ok(report) => {
+                let error =
+                    report.failure_summary().unwrap_or_else(|| "revoke command failed".to_string());
+                (error, Some(report))
+            }
+            Err(error) => (error, None),
+        };
+        self.db.fail_revoke(request_id, &self.claimant, &error, now, self.actor, report.as_ref())?;
+        Ok(Outcome::Failed(error))
     }
 }
 
@@ -203,12 +212,13 @@ pub fn revoke_one(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Outcome> {
-    let job = match prepare(db, request, reason, now)? {
+    let recorder = Recorder { db, actor, claimant: Claimant::current() };
+    let job = match prepare(db, &recorder.claimant, request, reason, now)? {
         Ok(job) => job,
         Err(outcome) => return Ok(outcome),
     };
     let result = run_job(&job);
-    record(db, request.id, reason, note, actor, now, result)
+    recorder.record(request.id, reason, note, now, result)
 }
 
 /// Revokes many requests, running up to `jobs` revoke commands at once. The database
@@ -225,11 +235,12 @@ pub fn revoke_many(
     let reasons: HashMap<i64, RevokeReason> =
         due.iter().map(|(request, reason)| (request.id, *reason)).collect();
     let mut outcomes = Vec::with_capacity(due.len());
+    let recorder = Recorder { db, actor, claimant: Claimant::current() };
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(i64, Result<HookReport, String>)>();
 
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (job_tx, job_rx) = mpsc::channel::<Job>();
-        let job_rx = std::sync::Mutex::new(job_rx);
-        let (done_tx, done_rx) = mpsc::channel::<(i64, Result<HookReport, String>)>();
         for _ in 0..jobs.min(due.len()) {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
@@ -254,7 +265,7 @@ pub fn revoke_many(
         loop {
             if in_flight < jobs {
                 if let Some((request, reason)) = pending.next() {
-                    match prepare(db, request, *reason, now())? {
+                    match prepare(db, &recorder.claimant, request, *reason, now())? {
                         Ok(job) => {
                             job_tx.send(job).map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
                             in_flight += 1;
@@ -270,7 +281,7 @@ pub fn revoke_many(
             let (id, result) = done_rx.recv().map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
             in_flight -= 1;
             let reason = reasons[&id];
-            let outcome = record(db, id, reason, None, actor, now(), result)?;
+            let outcome = recorder.record(id, reason, None, now(), result)?;
             outcomes.push((id, reason, outcome));
         }
         drop(job_tx);

@@ -127,7 +127,7 @@ fn follow_moved_tickets(ctx: &Ctx, active: &[Request], check: &TicketCheck) {
             continue;
         }
         let result = super::tickets::ticket_url(ctx, issue)
-            .and_then(|url| ctx.db()?.update_ticket(&ticket.id, &issue.key, &url));
+            .and_then(|url| ctx.db()?.update_ticket(&ticket.id, &issue.key, &url, "reconcile", ctx.now()));
         match result {
             Ok(_) => log::info!("ticket {} is now {}", ticket.key, issue.key),
             Err(err) => ctx.ui.warn(&format!("could not record that {} moved to {}: {err:#}", ticket.key, issue.key)),

@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
 fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::Result<()> {
     let db = ctx.db()?;
     let Some(line) = &resource.grant else {
-        return db.mark_granted(id, None);
+        return db.mark_granted(id, None, ctx.now());
     };
     let vars = HookVars {
         request_id: id,
@@ -120,15 +120,15 @@ fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::R
         Ok(report) => report,
         Err(err) => {
             let message = format!("grant command could not run: {err:#}");
-            db.mark_grant_failed(id, &message, None)?;
+            db.mark_grant_failed(id, &message, None, ctx.now())?;
             return Err(UserError::failure(format!("request {id} failed: {message}")).into());
         }
     };
     if report.success() {
-        return db.mark_granted(id, Some(&report));
+        return db.mark_granted(id, Some(&report), ctx.now());
     }
-    let message = report.failure_summary();
-    db.mark_grant_failed(id, &message, Some(&report))?;
+    let message = report.failure_summary().unwrap_or_else(|| "grant command failed".to_string());
+    db.mark_grant_failed(id, &message, Some(&report), ctx.now())?;
     if ctx.ui.json() {
         if let Some(request) = db.request(id)? {
             ctx.ui.print_json(&request_json(&request))?;

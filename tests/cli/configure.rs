@@ -191,6 +191,6 @@ fn the_token_never_reaches_disk_output_or_hooks() {
         assert!(outputs[1].stderr.contains("GET"), "-vvv logs each call: {:?}", outputs[1]);
         assert!(!file_contains(&env.db_path(), ANA_TOKEN));
         assert!(env.hook_log().iter().all(|line| line.ends_with("token=none")), "{:?}", env.hook_log());
-        assert!(!env.sim.requests().to_string().contains(ANA_TOKEN));
+        assert!(!serde_json::to_string(&env.sim.requests()).unwrap().contains(ANA_TOKEN));
     }
 }

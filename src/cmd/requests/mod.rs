@@ -109,7 +109,7 @@ fn bind(ctx: &Ctx, args: &BindArgs) -> anyhow::Result<()> {
     }
     let requester = requester_of(ctx, &request)?;
     let (_, ticket) = check_ticket(ctx, &args.ticket, &requester)?;
-    ctx.db()?.bind_ticket(request.id, &ticket, &ctx.actor())?;
+    ctx.db()?.bind_ticket(request.id, &ticket, &ctx.actor(), ctx.now())?;
     ctx.ui.status(&format!("Bound request {} to {}.", request.id, ticket.key));
     print_one(ctx, &find(ctx, args.id)?)
 }
