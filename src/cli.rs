@@ -18,7 +18,12 @@ use crate::ui::OutputFormat;
 /// expiry or when the ticket is closed, whichever comes first; `opal-jira reconcile`,
 /// run from cron, enforces that.
 #[derive(Debug, Parser)]
-#[command(name = "opal-jira", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "opal-jira",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -41,7 +46,13 @@ pub struct GlobalArgs {
     pub profile: String,
 
     /// Output format: a table for people or JSON for scripts
-    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value = "table")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "table"
+    )]
     pub output: OutputFormat,
 
     /// Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)

@@ -66,7 +66,13 @@ mod tests {
 
     #[test]
     fn refuses_other_formats() {
-        for bad in ["", "tomorrow", "2026-12-24", "2026-12-24 18:00", "1700000000"] {
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-12-24",
+            "2026-12-24 18:00",
+            "1700000000",
+        ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -77,7 +77,9 @@ impl Ctx {
         }
         let dirs = directories::ProjectDirs::from("", "", "opal-jira")
             .context("cannot find a home directory for the database")
-            .map_err(|err| UserError::usage(err.to_string()).hint("Pass `--db PATH` or set OPAL_JIRA_DB."))?;
+            .map_err(|err| {
+                UserError::usage(err.to_string()).hint("Pass `--db PATH` or set OPAL_JIRA_DB.")
+            })?;
         Ok(dirs.data_dir().join("opal-jira.db"))
     }
 
@@ -104,7 +106,7 @@ pub fn os_user() -> String {
     {
         // SAFETY: getuid has no preconditions and cannot fail.
         let uid = unsafe { libc::getuid() };
-        return format!("uid {uid}");
+        format!("uid {uid}")
     }
     #[cfg(not(unix))]
     "unknown".to_string()

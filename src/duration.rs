@@ -8,7 +8,13 @@
 use std::fmt;
 
 /// Seconds in each unit, largest first: the order units must appear in.
-const UNITS: [(char, i64); 5] = [('w', 604_800), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+const UNITS: [(char, i64); 5] = [
+    ('w', 604_800),
+    ('d', 86_400),
+    ('h', 3_600),
+    ('m', 60),
+    ('s', 1),
+];
 
 /// The longest duration accepted: 100 years. Longer values cannot be represented as a
 /// date anyway, and are certainly a mistake.
@@ -67,7 +73,9 @@ pub fn parse(input: &str) -> Result<i64, DurationError> {
         let Ok(value) = digits.parse::<i64>() else {
             return refuse(input, "the number is too large");
         };
-        let Some(sum) = value.checked_mul(UNITS[index].1).and_then(|s| total.checked_add(s))
+        let Some(sum) = value
+            .checked_mul(UNITS[index].1)
+            .and_then(|s| total.checked_add(s))
         else {
             return refuse(input, "it is too large");
         };
@@ -115,7 +123,10 @@ mod tests {
         assert_eq!(parse("2d"), Ok(172_800));
         assert_eq!(parse("1w"), Ok(604_800));
         assert_eq!(parse("1h30m"), Ok(5_400));
-        assert_eq!(parse("1w2d3h4m5s"), Ok(604_800 + 172_800 + 10_800 + 240 + 5));
+        assert_eq!(
+            parse("1w2d3h4m5s"),
+            Ok(604_800 + 172_800 + 10_800 + 240 + 5)
+        );
     }
 
     #[test]
@@ -149,14 +160,27 @@ mod tests {
         ];
         for (input, reason) in cases {
             let err = parse(input).expect_err(input).to_string();
-            assert!(err.contains(reason), "{input:?} gave {err:?}, expected {reason:?}");
+            assert!(
+                err.contains(reason),
+                "{input:?} gave {err:?}, expected {reason:?}"
+            );
             assert!(err.contains("invalid duration"), "{err}");
         }
     }
 
     #[test]
     fn format_round_trips() {
-        for seconds in [1, 59, 60, 3_600, 5_400, 86_400, 90_061, 604_800, 1_209_600 + 1] {
+        for seconds in [
+            1,
+            59,
+            60,
+            3_600,
+            5_400,
+            86_400,
+            90_061,
+            604_800,
+            1_209_600 + 1,
+        ] {
             assert_eq!(parse(&format(seconds)), Ok(seconds), "{}", format(seconds));
         }
         assert_eq!(format(5_400), "1h30m");

@@ -36,12 +36,20 @@ pub struct UserError {
 impl UserError {
     /// A usage or configuration error (exit code 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        UserError { kind: ExitKind::Usage, message: message.into(), hints: Vec::new() }
+        UserError {
+            kind: ExitKind::Usage,
+            message: message.into(),
+            hints: Vec::new(),
+        }
     }
 
     /// A failed operation (exit code 1).
     pub fn failure(message: impl Into<String>) -> Self {
-        UserError { kind: ExitKind::Failure, message: message.into(), hints: Vec::new() }
+        UserError {
+            kind: ExitKind::Failure,
+            message: message.into(),
+            hints: Vec::new(),
+        }
     }
 
     /// Adds a hint: a full sentence telling the user what to try next.
@@ -79,7 +87,10 @@ pub fn hints(err: &anyhow::Error) -> Vec<String> {
     for cause in err.chain() {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             hints.extend(user.hints.iter().cloned());
-        } else if let Some(hint) = cause.downcast_ref::<crate::jira::JiraError>().and_then(|e| e.hint()) {
+        } else if let Some(hint) = cause
+            .downcast_ref::<crate::jira::JiraError>()
+            .and_then(|e| e.hint())
+        {
             hints.push(hint);
         }
     }

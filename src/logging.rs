@@ -37,7 +37,9 @@ pub fn init(verbose: u8, quiet: bool, env_level: Option<&str>) {
         (false, 2) => LevelFilter::Debug,
         (false, _) => LevelFilter::Trace,
     };
-    let level = env_level.and_then(|text| text.trim().parse().ok()).unwrap_or(from_flags);
+    let level = env_level
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(from_flags);
     if log::set_boxed_logger(Box::new(StderrLogger { level })).is_ok() {
         log::set_max_level(level);
     }

@@ -11,14 +11,18 @@ use opal_jira::cli::{self, Cli};
 use opal_jira::clock::Clock;
 use opal_jira::ctx::Ctx;
 use opal_jira::error::{self, ExitKind};
-use opal_jira::ui::{Ui, sanitize};
 use opal_jira::logging;
+use opal_jira::ui::{Ui, sanitize};
 
 fn main() -> ExitCode {
     // Help, version and usage errors are handled here, before anything is set up.
     let cli = Cli::parse();
     let quiet = cli.global.quiet;
-    logging::init(cli.global.verbose, quiet, std::env::var("OPAL_JIRA_LOG").ok().as_deref());
+    logging::init(
+        cli.global.verbose,
+        quiet,
+        std::env::var("OPAL_JIRA_LOG").ok().as_deref(),
+    );
     // The TLS stack needs its cryptography chosen once per process.
     let _ = rustls::crypto::ring::default_provider().install_default();
 

@@ -23,7 +23,10 @@ use crate::jira::{Issue, JiraClient, StatusCategory};
 #[derive(Debug, Clone)]
 pub enum TicketState {
     /// It exists; its current key and status category.
-    Found { key: String, category: StatusCategory },
+    Found {
+        key: String,
+        category: StatusCategory,
+    },
     /// A lookup by id answered 404.
     Gone,
 }
@@ -49,7 +52,10 @@ pub fn due_reason(
     }
     let ticket = request.ticket.as_ref()?;
     match tickets.get(&ticket.id)? {
-        TicketState::Found { category: StatusCategory::Done, .. } => Some(RevokeReason::TicketClosed),
+        TicketState::Found {
+            category: StatusCategory::Done,
+            ..
+        } => Some(RevokeReason::TicketClosed),
         TicketState::Found { .. } => None,
         TicketState::Gone => Some(RevokeReason::TicketDeleted),
     }
@@ -66,20 +72,28 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
     let batch = match client.issues_by_id(ids) {
         Ok(batch) => batch,
         Err(err) => {
-            check.errors.push(format!("could not check {} tickets: {err}", ids.len()));
+            check
+                .errors
+                .push(format!("could not check {} tickets: {err}", ids.len()));
             return check;
         }
     };
     let mut unchecked: HashSet<&str> = HashSet::new();
     if !batch.failed_ids.is_empty() {
         let first = &batch.failed_ids[0].1;
-        check.errors.push(format!("could not check {} tickets: {first}", batch.failed_ids.len()));
+        check.errors.push(format!(
+            "could not check {} tickets: {first}",
+            batch.failed_ids.len()
+        ));
         unchecked.extend(batch.failed_ids.iter().map(|(id, _)| id.as_str()));
     }
     for issue in batch.found {
         check.states.insert(
             issue.id.clone(),
-            TicketState::Found { key: issue.key.clone(), category: issue.status_category },
+            TicketState::Found {
+                key: issue.key.clone(),
+                category: issue.status_category,
+            },
         );
         check.issues.insert(issue.id.clone(), issue);
     }
@@ -94,7 +108,10 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
             Ok(Some(issue)) => {
                 check.states.insert(
                     id.clone(),
-                    TicketState::Found { key: issue.key.clone(), category: issue.status_category },
+                    TicketState::Found {
+                        key: issue.key.clone(),
+                        category: issue.status_category,
+                    },
                 );
                 check.issues.insert(id.clone(), issue);
             }
@@ -105,7 +122,10 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
         }
     }
     if let Some(first) = lookup_errors.first() {
-        check.errors.push(format!("could not check {} tickets: {first}", lookup_errors.len()));
+        check.errors.push(format!(
+            "could not check {} tickets: {first}",
+            lookup_errors.len()
+        ));
     }
     // TODO(#4): treat a project that became invisible, or every ticket answering 404 at
     // once, as a configuration error instead of revoking for ticket_deleted.
@@ -144,7 +164,10 @@ fn prepare(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Job, Outcome>> {
     let Some(resource) = db.resource(&request.resource)? else {
-        return Ok(Err(Outcome::Failed(format!("resource `{}` no longer exists", request.resource))));
+        return Ok(Err(Outcome::Failed(format!(
+            "resource `{}` no longer exists",
+            request.resource
+        ))));
     };
     let timeout = Duration::from_secs(resource.timeout_secs.max(1) as u64);
     if !db.claim_revoke(request.id, claimant, now, lease(timeout))? {
@@ -165,7 +188,8 @@ fn prepare(
 }
 
 fn run_job(job: &Job) -> Result<HookReport, String> {
-    hooks::run(&job.line, &job.vars, job.timeout).map_err(|err| format!("revoke command could not run: {err:#}"))
+    hooks::run(&job.line, &job.vars, job.timeout)
+        .map_err(|err| format!("revoke command could not run: {err:#}"))
 }
 
 /// Who records a revocation: the acting user and the claim this process holds.
@@ -188,17 +212,26 @@ impl Recorder<'_> {
     ) -> anyhow::Result<Outcome> {
         let (error, report) = match result {
             Ok(report) if report.success() => {
-                self.db.finish_revoke(request_id, reason, now, note, self.actor, &report)?;
+                self.db
+                    .finish_revoke(request_id, reason, now, note, self.actor, &report)?;
                 return Ok(Outcome::Revoked);
             }
             Ok(report) => {
-                let error =
-                    report.failure_summary().unwrap_or_else(|| "revoke command failed".to_string());
+                let error = report
+                    .failure_summary()
+                    .unwrap_or_else(|| "revoke command failed".to_string());
                 (error, Some(report))
             }
             Err(error) => (error, None),
         };
-        self.db.fail_revoke(request_id, &self.claimant, &error, now, self.actor, report.as_ref())?;
+        self.db.fail_revoke(
+            request_id,
+            &self.claimant,
+            &error,
+            now,
+            self.actor,
+            report.as_ref(),
+        )?;
         Ok(Outcome::Failed(error))
     }
 }
@@ -212,7 +245,11 @@ pub fn revoke_one(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Outcome> {
-    let recorder = Recorder { db, actor, claimant: Claimant::current() };
+    let recorder = Recorder {
+        db,
+        actor,
+        claimant: Claimant::current(),
+    };
     let job = match prepare(db, &recorder.claimant, request, reason, now)? {
         Ok(job) => job,
         Err(outcome) => return Ok(outcome),
@@ -232,10 +269,16 @@ pub fn revoke_many(
     now: &dyn Fn() -> DateTime<Utc>,
 ) -> anyhow::Result<Vec<(i64, RevokeReason, Outcome)>> {
     let jobs = jobs.max(1);
-    let reasons: HashMap<i64, RevokeReason> =
-        due.iter().map(|(request, reason)| (request.id, *reason)).collect();
+    let reasons: HashMap<i64, RevokeReason> = due
+        .iter()
+        .map(|(request, reason)| (request.id, *reason))
+        .collect();
     let mut outcomes = Vec::with_capacity(due.len());
-    let recorder = Recorder { db, actor, claimant: Claimant::current() };
+    let recorder = Recorder {
+        db,
+        actor,
+        claimant: Claimant::current(),
+    };
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let job_rx = std::sync::Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<(i64, Result<HookReport, String>)>();
@@ -267,7 +310,9 @@ pub fn revoke_many(
                 if let Some((request, reason)) = pending.next() {
                     match prepare(db, &recorder.claimant, request, *reason, now())? {
                         Ok(job) => {
-                            job_tx.send(job).map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
+                            job_tx
+                                .send(job)
+                                .map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
                             in_flight += 1;
                         }
                         Err(outcome) => outcomes.push((request.id, *reason, outcome)),
@@ -278,7 +323,9 @@ pub fn revoke_many(
             if in_flight == 0 {
                 break;
             }
-            let (id, result) = done_rx.recv().map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
+            let (id, result) = done_rx
+                .recv()
+                .map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
             in_flight -= 1;
             let reason = reasons[&id];
             let outcome = recorder.record(id, reason, None, now(), result)?;
@@ -296,7 +343,9 @@ mod tests {
     use crate::db::{RequestStatus, TicketRef};
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("valid time").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .expect("valid time")
+            .with_timezone(&Utc)
     }
 
     fn request(expires_at: Option<&str>, ticket: Option<&str>) -> Request {
@@ -309,7 +358,11 @@ mod tests {
             status: RequestStatus::Active,
             created_at: at("2026-12-01T00:00:00Z"),
             expires_at: expires_at.map(at),
-            ticket: ticket.map(|id| TicketRef { id: id.into(), key: "OPS-1".into(), url: String::new() }),
+            ticket: ticket.map(|id| TicketRef {
+                id: id.into(),
+                key: "OPS-1".into(),
+                url: String::new(),
+            }),
             revoked_at: None,
             revoke_reason: None,
             error: None,
@@ -320,9 +373,22 @@ mod tests {
     fn expiry_wins_and_needs_no_ticket_state() {
         let now = at("2026-12-02T00:00:00Z");
         let none = HashMap::new();
-        assert_eq!(due_reason(&request(Some("2026-12-01T12:00:00Z"), Some("10001")), now, &none), Some(RevokeReason::Expired));
-        assert_eq!(due_reason(&request(Some("2026-12-02T00:00:00Z"), None), now, &none), Some(RevokeReason::Expired));
-        assert_eq!(due_reason(&request(Some("2026-12-03T00:00:00Z"), None), now, &none), None);
+        assert_eq!(
+            due_reason(
+                &request(Some("2026-12-01T12:00:00Z"), Some("10001")),
+                now,
+                &none
+            ),
+            Some(RevokeReason::Expired)
+        );
+        assert_eq!(
+            due_reason(&request(Some("2026-12-02T00:00:00Z"), None), now, &none),
+            Some(RevokeReason::Expired)
+        );
+        assert_eq!(
+            due_reason(&request(Some("2026-12-03T00:00:00Z"), None), now, &none),
+            None
+        );
     }
 
     #[test]
@@ -330,12 +396,34 @@ mod tests {
         let now = at("2026-12-02T00:00:00Z");
         let bound = request(None, Some("10001"));
         let mut states = HashMap::new();
-        assert_eq!(due_reason(&bound, now, &states), None, "unchecked ticket must not be revoked");
-        states.insert("10001".to_string(), TicketState::Found { key: "OPS-1".into(), category: StatusCategory::Indeterminate });
+        assert_eq!(
+            due_reason(&bound, now, &states),
+            None,
+            "unchecked ticket must not be revoked"
+        );
+        states.insert(
+            "10001".to_string(),
+            TicketState::Found {
+                key: "OPS-1".into(),
+                category: StatusCategory::Indeterminate,
+            },
+        );
         assert_eq!(due_reason(&bound, now, &states), None);
-        states.insert("10001".to_string(), TicketState::Found { key: "OPS-1".into(), category: StatusCategory::Done });
-        assert_eq!(due_reason(&bound, now, &states), Some(RevokeReason::TicketClosed));
+        states.insert(
+            "10001".to_string(),
+            TicketState::Found {
+                key: "OPS-1".into(),
+                category: StatusCategory::Done,
+            },
+        );
+        assert_eq!(
+            due_reason(&bound, now, &states),
+            Some(RevokeReason::TicketClosed)
+        );
         states.insert("10001".to_string(), TicketState::Gone);
-        assert_eq!(due_reason(&bound, now, &states), Some(RevokeReason::TicketDeleted));
+        assert_eq!(
+            due_reason(&bound, now, &states),
+            Some(RevokeReason::TicketDeleted)
+        );
     }
 }

@@ -30,7 +30,10 @@ impl TicketJson {
             summary: issue.summary.clone(),
             status: issue.status.clone(),
             status_category: issue.status_category.as_str().to_string(),
-            assignee: issue.assignee.as_ref().map(|user| user.display_name.clone()),
+            assignee: issue
+                .assignee
+                .as_ref()
+                .map(|user| user.display_name.clone()),
             url,
             updated: issue.updated.map(rfc3339),
         }
@@ -83,19 +86,33 @@ pub fn short_span(seconds: i64) -> String {
             break;
         }
     }
-    if parts.is_empty() { "0s".to_string() } else { parts.join(" ") }
+    if parts.is_empty() {
+        "0s".to_string()
+    } else {
+        parts.join(" ")
+    }
 }
 
 /// The table columns for requests.
-pub const REQUEST_HEADER: [&str; 7] =
-    ["ID", "RESOURCE", "REQUESTER", "STATUS", "EXPIRES", "TICKET", "REASON"];
+pub const REQUEST_HEADER: [&str; 7] = [
+    "ID",
+    "RESOURCE",
+    "REQUESTER",
+    "STATUS",
+    "EXPIRES",
+    "TICKET",
+    "REASON",
+];
 
 /// One table row for a request.
 pub fn request_row(request: &Request, now: DateTime<Utc>) -> Vec<String> {
     let expires = match (request.status.as_str(), request.expires_at) {
         ("revoked", _) => format!(
             "ended {}",
-            request.revoke_reason.map(|reason| reason.as_str()).unwrap_or("")
+            request
+                .revoke_reason
+                .map(|reason| reason.as_str())
+                .unwrap_or("")
         ),
         (_, Some(at)) => when(at, now),
         (_, None) => "when the ticket closes".to_string(),
@@ -106,7 +123,11 @@ pub fn request_row(request: &Request, now: DateTime<Utc>) -> Vec<String> {
         request.requester.clone(),
         request.status.as_str().to_string(),
         expires,
-        request.ticket.as_ref().map(|ticket| ticket.key.clone()).unwrap_or_default(),
+        request
+            .ticket
+            .as_ref()
+            .map(|ticket| ticket.key.clone())
+            .unwrap_or_default(),
         request.reason.clone().unwrap_or_default(),
     ]
 }
@@ -122,7 +143,9 @@ pub fn request_fields(request: &Request, now: DateTime<Utc>) -> Vec<(&'static st
         ("created", when(request.created_at, now)),
         (
             "expires",
-            request.expires_at.map_or("when the ticket closes".to_string(), |at| when(at, now)),
+            request
+                .expires_at
+                .map_or("when the ticket closes".to_string(), |at| when(at, now)),
         ),
     ];
     if let Some(ticket) = &request.ticket {

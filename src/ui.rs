@@ -31,7 +31,12 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(format: OutputFormat, quiet: bool, no_input: bool) -> Self {
-        Ui { format, quiet, no_input, stdout_tty: io::stdout().is_terminal() }
+        Ui {
+            format,
+            quiet,
+            no_input,
+            stdout_tty: io::stdout().is_terminal(),
+        }
     }
 
     pub fn json(&self) -> bool {
@@ -143,6 +148,9 @@ mod tests {
         assert_eq!(sanitize("a\u{202e}b\u{2066}c"), "abc");
         assert_eq!(sanitize("two\nlines\tand\rtab"), "two lines and tab");
         assert_eq!(sanitize("\u{7}bell\u{9b}csi"), "bellcsi");
-        assert_eq!(sanitize("Disk full on db-3 – ünïcode"), "Disk full on db-3 – ünïcode");
+        assert_eq!(
+            sanitize("Disk full on db-3 – ünïcode"),
+            "Disk full on db-3 – ünïcode"
+        );
     }
 }

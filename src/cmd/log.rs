@@ -21,7 +21,10 @@ pub struct LogArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<()> {
-    let filter = EventFilter { request_id: args.request, since: args.since };
+    let filter = EventFilter {
+        request_id: args.request,
+        since: args.since,
+    };
     let events = ctx.db()?.events(&filter)?;
     if ctx.ui.json() {
         for event in &events {
@@ -46,12 +49,16 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<()> {
         .map(|event| {
             vec![
                 rfc3339(event.at),
-                event.request_id.map(|id| id.to_string()).unwrap_or_default(),
+                event
+                    .request_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
                 event.kind.clone(),
                 event.actor.clone(),
                 event.message.clone(),
             ]
         })
         .collect();
-    ctx.ui.print_table(&["AT", "REQUEST", "EVENT", "ACTOR", "MESSAGE"], rows)
+    ctx.ui
+        .print_table(&["AT", "REQUEST", "EVENT", "ACTOR", "MESSAGE"], rows)
 }

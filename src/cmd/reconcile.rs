@@ -49,7 +49,11 @@ pub struct Failed {
 pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
     let db = ctx.db()?;
     let active = db.active_requests()?;
-    let mut report = Report { dry_run: args.dry_run, checked: active.len(), ..Report::default() };
+    let mut report = Report {
+        dry_run: args.dry_run,
+        checked: active.len(),
+        ..Report::default()
+    };
 
     let now = ctx.now();
     let check = check_bound_tickets(ctx, &active, now, &mut report);
@@ -60,12 +64,19 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
     let due: Vec<(Request, RevokeReason)> = active
         .iter()
         .filter_map(|request| {
-            reconcile::due_reason(request, now, &check.states).map(|reason| (request.clone(), reason))
+            reconcile::due_reason(request, now, &check.states)
+                .map(|reason| (request.clone(), reason))
         })
         .collect();
 
     if args.dry_run {
-        report.revoked = due.iter().map(|(request, reason)| Revoked { id: request.id, reason: *reason }).collect();
+        report.revoked = due
+            .iter()
+            .map(|(request, reason)| Revoked {
+                id: request.id,
+                reason: *reason,
+            })
+            .collect();
     } else {
         let outcomes =
             reconcile::revoke_many(db, &due, usize::from(args.jobs), "reconcile", &|| ctx.now())?;
@@ -98,7 +109,7 @@ fn check_bound_tickets(
 ) -> TicketCheck {
     let ids: BTreeSet<String> = active
         .iter()
-        .filter(|request| !request.expires_at.is_some_and(|at| at <= now))
+        .filter(|request| request.expires_at.is_none_or(|at| at > now))
         .filter_map(|request| request.ticket.as_ref().map(|ticket| ticket.id.clone()))
         .collect();
     if ids.is_empty() {
@@ -108,7 +119,9 @@ fn check_bound_tickets(
     let client = match ctx.jira() {
         Ok(client) => client,
         Err(err) => {
-            report.errors.push(format!("could not check {} tickets: {err:#}", ids.len()));
+            report
+                .errors
+                .push(format!("could not check {} tickets: {err:#}", ids.len()));
             return TicketCheck::default();
         }
     };
@@ -121,22 +134,35 @@ fn check_bound_tickets(
 fn follow_moved_tickets(ctx: &Ctx, active: &[Request], check: &TicketCheck) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for request in active {
-        let Some(ticket) = &request.ticket else { continue };
-        let Some(issue) = check.issues.get(&ticket.id) else { continue };
+        let Some(ticket) = &request.ticket else {
+            continue;
+        };
+        let Some(issue) = check.issues.get(&ticket.id) else {
+            continue;
+        };
         if issue.key == ticket.key || seen.insert(&ticket.id, &issue.key).is_some() {
             continue;
         }
-        let result = super::tickets::ticket_url(ctx, issue)
-            .and_then(|url| ctx.db()?.update_ticket(&ticket.id, &issue.key, &url, "reconcile", ctx.now()));
+        let result = super::tickets::ticket_url(ctx, issue).and_then(|url| {
+            ctx.db()?
+                .update_ticket(&ticket.id, &issue.key, &url, "reconcile", ctx.now())
+        });
         match result {
             Ok(_) => log::info!("ticket {} is now {}", ticket.key, issue.key),
-            Err(err) => ctx.ui.warn(&format!("could not record that {} moved to {}: {err:#}", ticket.key, issue.key)),
+            Err(err) => ctx.ui.warn(&format!(
+                "could not record that {} moved to {}: {err:#}",
+                ticket.key, issue.key
+            )),
         }
     }
 }
 
 fn summary_line(report: &Report) -> String {
-    let verb = if report.dry_run { "would revoke" } else { "revoked" };
+    let verb = if report.dry_run {
+        "would revoke"
+    } else {
+        "revoked"
+    };
     format!(
         "checked {} active requests: {verb} {}, {} failed, {} errors",
         report.checked,
@@ -150,31 +176,52 @@ fn print(ctx: &Ctx, report: &Report, active: &[Request]) -> anyhow::Result<()> {
     if ctx.ui.json() {
         return ctx.ui.print_json(report);
     }
-    let by_id: HashMap<i64, &Request> = active.iter().map(|request| (request.id, request)).collect();
+    let by_id: HashMap<i64, &Request> =
+        active.iter().map(|request| (request.id, request)).collect();
     let describe = |id: i64| {
-        by_id.get(&id).map_or(String::new(), |request| format!("{} for {}", request.resource, request.requester))
+        by_id.get(&id).map_or(String::new(), |request| {
+            format!("{} for {}", request.resource, request.requester)
+        })
     };
     let mut rows = Vec::new();
-    let verb = if report.dry_run { "would revoke" } else { "revoked" };
+    let verb = if report.dry_run {
+        "would revoke"
+    } else {
+        "revoked"
+    };
     for revoked in &report.revoked {
-        rows.push(vec![revoked.id.to_string(), verb.to_string(), describe(revoked.id), revoked.reason.as_str().to_string()]);
+        rows.push(vec![
+            revoked.id.to_string(),
+            verb.to_string(),
+            describe(revoked.id),
+            revoked.reason.as_str().to_string(),
+        ]);
     }
     for failed in &report.failed {
-        rows.push(vec![failed.id.to_string(), "failed".to_string(), describe(failed.id), failed.error.clone()]);
+        rows.push(vec![
+            failed.id.to_string(),
+            "failed".to_string(),
+            describe(failed.id),
+            failed.error.clone(),
+        ]);
     }
     if !rows.is_empty() {
-        ctx.ui.print_table(&["ID", "ACTION", "ACCESS", "DETAIL"], rows)?;
+        ctx.ui
+            .print_table(&["ID", "ACTION", "ACCESS", "DETAIL"], rows)?;
     }
     for error in &report.errors {
         ctx.ui.warn(error);
     }
     if report.failed.is_empty() && report.errors.is_empty() {
-        ctx.ui.status(&format!("{}.", capitalize(&summary_line(report))));
+        ctx.ui
+            .status(&format!("{}.", capitalize(&summary_line(report))));
     }
     Ok(())
 }
 
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

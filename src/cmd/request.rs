@@ -69,7 +69,10 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     let requested_by = configured_user(ctx)?;
     let requester = match &args.for_email {
         Some(email) => other_person(ctx, email)?,
-        None => Requester { email: requested_by.email.clone(), identity: requested_by.identity.clone() },
+        None => Requester {
+            email: requested_by.email.clone(),
+            identity: requested_by.identity.clone(),
+        },
     };
     let ticket = match &args.ticket {
         Some(key) => Some(check_ticket(ctx, key, &requester)?.1),
@@ -88,11 +91,15 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     let id = db.insert_request(&new)?;
     grant(ctx, &resource, id, &new)?;
 
-    let request = db.request(id)?.context("the request just recorded is missing")?;
+    let request = db
+        .request(id)?
+        .context("the request just recorded is missing")?;
     if ctx.ui.json() {
         ctx.ui.print_json(&request_json(&request))?;
     } else {
-        let until = request.expires_at.map_or("the ticket closes".to_string(), rfc3339);
+        let until = request
+            .expires_at
+            .map_or("the ticket closes".to_string(), rfc3339);
         ctx.ui.status(&format!(
             "Granted {} to {} until {} (request {}).",
             request.resource, request.requester, until, request.id
@@ -127,7 +134,9 @@ fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::R
     if report.success() {
         return db.mark_granted(id, Some(&report), ctx.now());
     }
-    let message = report.failure_summary().unwrap_or_else(|| "grant command failed".to_string());
+    let message = report
+        .failure_summary()
+        .unwrap_or_else(|| "grant command failed".to_string());
     db.mark_grant_failed(id, &message, Some(&report), ctx.now())?;
     if ctx.ui.json() {
         if let Some(request) = db.request(id)? {
@@ -158,16 +167,26 @@ fn pick_resource(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<Resource> {
             .into()),
         // TODO(#6): offer a picker on a terminal.
         _ => {
-            let names: Vec<String> = resources.into_iter().map(|resource| resource.name).collect();
-            Err(UserError::usage("--resource is required when several resources exist")
-                .hint(available(&names))
-                .into())
+            let names: Vec<String> = resources
+                .into_iter()
+                .map(|resource| resource.name)
+                .collect();
+            Err(
+                UserError::usage("--resource is required when several resources exist")
+                    .hint(available(&names))
+                    .into(),
+            )
         }
     }
 }
 
 fn resource_names(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
-    Ok(ctx.db()?.resources()?.into_iter().map(|resource| resource.name).collect())
+    Ok(ctx
+        .db()?
+        .resources()?
+        .into_iter()
+        .map(|resource| resource.name)
+        .collect())
 }
 
 fn available(names: &[String]) -> String {
@@ -242,20 +261,30 @@ pub fn configured_user(ctx: &Ctx) -> anyhow::Result<Requester> {
         .or_else(|| identity.email.clone())
         .or_else(|| identity.name.clone())
         .context("the configured Jira user has no email address or username")?;
-    Ok(Requester { email, identity: Some(identity) })
+    Ok(Requester {
+        email,
+        identity: Some(identity),
+    })
 }
 
 /// The person named by `--for EMAIL`, looked up in Jira so that the assignee rule can
 /// be checked.
 fn other_person(ctx: &Ctx, email: &str) -> anyhow::Result<Requester> {
     let email = super::configure::parse_email(email)?;
-    let identity = ctx.jira()?.find_user_by_email(&email)?.map(|user| Identity::from(&user));
+    let identity = ctx
+        .jira()?
+        .find_user_by_email(&email)?
+        .map(|user| Identity::from(&user));
     Ok(Requester { email, identity })
 }
 
 /// Applies the ticket rules: the ticket exists, is in the configured project, is
 /// assigned to the requester, and is not Done.
-pub fn check_ticket(ctx: &Ctx, key: &str, requester: &Requester) -> anyhow::Result<(Issue, TicketRef)> {
+pub fn check_ticket(
+    ctx: &Ctx,
+    key: &str,
+    requester: &Requester,
+) -> anyhow::Result<(Issue, TicketRef)> {
     let connection = ctx.connection()?;
     let Some(issue) = ctx.jira()?.issue(key)? else {
         return Err(UserError::usage(format!(
@@ -272,9 +301,10 @@ pub fn check_ticket(ctx: &Ctx, key: &str, requester: &Requester) -> anyhow::Resu
     }
     let assigned = match (&issue.assignee, &requester.identity) {
         (Some(assignee), Some(identity)) => identity.is(assignee),
-        (Some(assignee), None) => {
-            assignee.email.as_deref().is_some_and(|email| email.eq_ignore_ascii_case(&requester.email))
-        }
+        (Some(assignee), None) => assignee
+            .email
+            .as_deref()
+            .is_some_and(|email| email.eq_ignore_ascii_case(&requester.email)),
         (None, _) => false,
     };
     if !assigned {
@@ -297,6 +327,10 @@ pub fn check_ticket(ctx: &Ctx, key: &str, requester: &Requester) -> anyhow::Resu
         .into());
     }
     let url = super::tickets::ticket_url(ctx, &issue)?;
-    let ticket = TicketRef { id: issue.id.clone(), key: issue.key.clone(), url };
+    let ticket = TicketRef {
+        id: issue.id.clone(),
+        key: issue.key.clone(),
+        url,
+    };
     Ok((issue, ticket))
 }

@@ -50,9 +50,11 @@ pub fn run(ctx: &Ctx, args: &RevokeArgs) -> anyhow::Result<()> {
         .into()),
         Outcome::Failed(error) => {
             print_one(ctx, &find(ctx, args.id)?)?;
-            Err(UserError::failure(format!("could not revoke request {}: {error}", request.id))
-                .hint("The request stays active; `opal-jira reconcile` retries it.")
-                .into())
+            Err(
+                UserError::failure(format!("could not revoke request {}: {error}", request.id))
+                    .hint("The request stays active; `opal-jira reconcile` retries it.")
+                    .into(),
+            )
         }
     }
 }

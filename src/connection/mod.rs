@@ -157,18 +157,22 @@ pub fn resolve(profile: &str, warn: &dyn Fn(&str)) -> anyhow::Result<Connection>
     }
     let store = store::from_env()?;
     let Some(text) = store.get(profile)? else {
-        return Err(UserError::usage(format!("no Jira connection is configured (profile `{profile}`)"))
-            .hint("Run `opal-jira configure` to set one up.")
-            .hint(
-                "For cron and headless hosts, set OPAL_JIRA_TOKEN (or OPAL_JIRA_TOKEN_FILE), \
+        return Err(UserError::usage(format!(
+            "no Jira connection is configured (profile `{profile}`)"
+        ))
+        .hint("Run `opal-jira configure` to set one up.")
+        .hint(
+            "For cron and headless hosts, set OPAL_JIRA_TOKEN (or OPAL_JIRA_TOKEN_FILE), \
                  OPAL_JIRA_DEPLOYMENT, OPAL_JIRA_URL or OPAL_JIRA_WORKSPACE, OPAL_JIRA_PROJECT \
                  and OPAL_JIRA_EMAIL instead.",
-            )
-            .into());
+        )
+        .into());
     };
     let saved: Profile = serde_json::from_str(&text).map_err(|_| {
-        UserError::usage(format!("the saved profile `{profile}` in the keyring is unreadable"))
-            .hint("Run `opal-jira configure` again to replace it.")
+        UserError::usage(format!(
+            "the saved profile `{profile}` in the keyring is unreadable"
+        ))
+        .hint("Run `opal-jira configure` again to replace it.")
     })?;
     let base_url = parse_site_url(&saved.url)?;
     Ok(Connection {
@@ -187,7 +191,10 @@ pub fn resolve(profile: &str, warn: &dyn Fn(&str)) -> anyhow::Result<Connection>
 }
 
 fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|value| value.trim().to_string()).filter(|value| !value.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|value| value.trim().to_string())
+        .filter(|value| !value.is_empty())
 }
 
 fn missing(name: &str, why: &str) -> anyhow::Error {
@@ -207,27 +214,34 @@ fn ca_cert_from_env() -> Option<PathBuf> {
 fn from_env(profile: &str, warn: &dyn Fn(&str)) -> anyhow::Result<Connection> {
     let deployment = match env_var(vars::DEPLOYMENT) {
         None => return Err(missing(vars::DEPLOYMENT, "(`cloud` or `datacenter`)")),
-        Some(value) => parse_deployment(&value).map_err(|message| {
-            UserError::usage(format!("{}: {message}", vars::DEPLOYMENT))
-        })?,
+        Some(value) => parse_deployment(&value)
+            .map_err(|message| UserError::usage(format!("{}: {message}", vars::DEPLOYMENT)))?,
     };
     let workspace = env_var(vars::WORKSPACE);
     let base_url = match (env_var(vars::URL), &workspace, deployment) {
-        (Some(url), _, _) => parse_site_url(&url)
-            .with_context(|| format!("{} is not usable", vars::URL))?,
+        (Some(url), _, _) => {
+            parse_site_url(&url).with_context(|| format!("{} is not usable", vars::URL))?
+        }
         (None, Some(name), Deployment::Cloud) => workspace_url(name)?,
         (None, _, Deployment::Cloud) => {
-            return Err(missing(vars::WORKSPACE, "for Jira Cloud (or set OPAL_JIRA_URL)"));
+            return Err(missing(
+                vars::WORKSPACE,
+                "for Jira Cloud (or set OPAL_JIRA_URL)",
+            ));
         }
         (None, _, Deployment::DataCenter) => {
             return Err(missing(vars::URL, "for Jira Data Center"));
         }
     };
-    let project = env_var(vars::PROJECT).ok_or_else(|| missing(vars::PROJECT, "(a project key such as OPS)"))?;
+    let project = env_var(vars::PROJECT)
+        .ok_or_else(|| missing(vars::PROJECT, "(a project key such as OPS)"))?;
     let project = parse_project_key(&project)?;
     let email = env_var(vars::EMAIL);
     if deployment == Deployment::Cloud && email.is_none() {
-        return Err(missing(vars::EMAIL, "for Jira Cloud (the API token belongs to it)"));
+        return Err(missing(
+            vars::EMAIL,
+            "for Jira Cloud (the API token belongs to it)",
+        ));
     }
     let token = token_from_env(warn)?;
     Ok(Connection {
@@ -255,7 +269,11 @@ fn token_from_env(warn: &dyn Fn(&str)) -> anyhow::Result<Secret> {
     let path = PathBuf::from(path);
     warn_if_readable_by_others(&path, warn);
     let text = std::fs::read_to_string(&path).map_err(|err| {
-        UserError::usage(format!("cannot read the token file {} ({}): {err}", path.display(), vars::TOKEN_FILE))
+        UserError::usage(format!(
+            "cannot read the token file {} ({}): {err}",
+            path.display(),
+            vars::TOKEN_FILE
+        ))
     })?;
     let token = text.trim();
     if token.is_empty() {
@@ -283,7 +301,8 @@ fn warn_if_readable_by_others(_path: &Path, _warn: &dyn Fn(&str)) {}
 
 /// Parses `cloud` or `datacenter`, for clap and the environment.
 pub fn parse_deployment(text: &str) -> Result<Deployment, String> {
-    text.parse::<Deployment>().map_err(|err| format!("{err}: use `cloud` or `datacenter`"))
+    text.parse::<Deployment>()
+        .map_err(|err| format!("{err}: use `cloud` or `datacenter`"))
 }
 
 /// A Cloud workspace name becomes `https://NAME.atlassian.net`.
@@ -328,7 +347,9 @@ pub fn parse_site_url(text: &str) -> anyhow::Result<Url> {
             .hint("Give the site's base URL, e.g. `https://jira.example.com`.")
     })?;
     let Some(host) = url.host_str() else {
-        return Err(UserError::usage(format!("invalid Jira URL `{trimmed}`: it has no host")).into());
+        return Err(
+            UserError::usage(format!("invalid Jira URL `{trimmed}`: it has no host")).into(),
+        );
     };
     match url.scheme() {
         "https" => {}
@@ -380,12 +401,20 @@ mod tests {
 
     #[test]
     fn site_url_rules() {
-        assert_eq!(parse_site_url("https://jira.acme.com/").unwrap().as_str(), "https://jira.acme.com/");
+        assert_eq!(
+            parse_site_url("https://jira.acme.com/").unwrap().as_str(),
+            "https://jira.acme.com/"
+        );
         assert_eq!(
             parse_site_url("https://acme.com/jira/").unwrap().as_str(),
             "https://acme.com/jira"
         );
-        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.9.9.9"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "http://127.9.9.9",
+        ] {
             assert!(parse_site_url(ok).is_ok(), "{ok} refused");
         }
         for bad in [
@@ -405,7 +434,10 @@ mod tests {
 
     #[test]
     fn workspace_and_project_rules() {
-        assert_eq!(workspace_url("Acme").unwrap().as_str(), "https://acme.atlassian.net/");
+        assert_eq!(
+            workspace_url("Acme").unwrap().as_str(),
+            "https://acme.atlassian.net/"
+        );
         for bad in ["", "acme.atlassian.net", "-acme", "ac me", "acme/x"] {
             assert!(workspace_url(bad).is_err(), "{bad} accepted");
         }
@@ -419,6 +451,10 @@ mod tests {
     fn deployment_names() {
         assert_eq!(parse_deployment("Cloud"), Ok(Deployment::Cloud));
         assert_eq!(parse_deployment("datacenter"), Ok(Deployment::DataCenter));
-        assert!(parse_deployment("onprem").unwrap_err().contains("unknown Jira deployment"));
+        assert!(
+            parse_deployment("onprem")
+                .unwrap_err()
+                .contains("unknown Jira deployment")
+        );
     }
 }

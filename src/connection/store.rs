@@ -36,16 +36,22 @@ pub trait SecretStore {
 /// The store chosen by the environment.
 pub fn from_env() -> anyhow::Result<Box<dyn SecretStore>> {
     if let Some(dir) = std::env::var_os(TEST_DIR_VAR) {
-        return Ok(Box::new(FileStore { dir: PathBuf::from(dir) }));
+        return Ok(Box::new(FileStore {
+            dir: PathBuf::from(dir),
+        }));
     }
     let backend = std::env::var(BACKEND_VAR).unwrap_or_default();
     match backend.as_str() {
         "" | "default" | "secret-service" => Ok(Box::new(KeyringStore::new(Backend::Default))),
         #[cfg(target_os = "linux")]
         "keyutils" => Ok(Box::new(KeyringStore::new(Backend::Keyutils))),
-        other => Err(UserError::usage(format!("unknown keyring backend `{other}` in {BACKEND_VAR}"))
-            .hint(format!("Use `secret-service` (the default) or `keyutils`, or unset {BACKEND_VAR}."))
-            .into()),
+        other => Err(UserError::usage(format!(
+            "unknown keyring backend `{other}` in {BACKEND_VAR}"
+        ))
+        .hint(format!(
+            "Use `secret-service` (the default) or `keyutils`, or unset {BACKEND_VAR}."
+        ))
+        .into()),
     }
 }
 
@@ -86,13 +92,16 @@ impl KeyringStore {
     /// Turns a keyring failure into an error that says the keyring is unreachable and
     /// how to run without it.
     fn unavailable(&self, err: keyring::Error) -> anyhow::Error {
-        UserError::usage(format!("the OS keyring ({}) is not reachable: {err}", self.describe()))
-            .hint(
-                "Without a keyring (cron, CI, headless hosts) set the connection in the \
+        UserError::usage(format!(
+            "the OS keyring ({}) is not reachable: {err}",
+            self.describe()
+        ))
+        .hint(
+            "Without a keyring (cron, CI, headless hosts) set the connection in the \
                  environment: OPAL_JIRA_TOKEN (or OPAL_JIRA_TOKEN_FILE), OPAL_JIRA_DEPLOYMENT, \
                  OPAL_JIRA_URL or OPAL_JIRA_WORKSPACE, OPAL_JIRA_PROJECT and OPAL_JIRA_EMAIL.",
-            )
-            .into()
+        )
+        .into()
     }
 }
 
@@ -115,7 +124,9 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, profile: &str, secret: &str) -> anyhow::Result<()> {
-        self.entry(profile)?.set_password(secret).map_err(|err| self.unavailable(err))
+        self.entry(profile)?
+            .set_password(secret)
+            .map_err(|err| self.unavailable(err))
     }
 
     fn delete(&self, profile: &str) -> anyhow::Result<bool> {
@@ -160,8 +171,11 @@ impl SecretStore for FileStore {
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).with_context(|| format!("writing {}", path.display()))?;
-        file.write_all(secret.as_bytes()).with_context(|| format!("writing {}", path.display()))
+        let mut file = options
+            .open(&path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        file.write_all(secret.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))
     }
 
     fn delete(&self, profile: &str) -> anyhow::Result<bool> {

@@ -24,7 +24,7 @@ pub fn usage_message(err: &anyhow::Error) -> String {
     user.message.clone()
 }
 
-pub fn hints(err: &anyhow::Error) -> Vec<&str> {
+pub fn hints(err: &anyhow::Error) -> Vec<String> {
     crate::error::hints(err)
 }
 

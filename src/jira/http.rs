@@ -55,7 +55,7 @@ impl JiraClient {
             let status = response.status();
             let headers = response.headers();
 
-            if let Some(reason) = login_failure(headers) {
+            if let Some(reason) = login_failure(headers).filter(|_| !call.anonymous_ok) {
                 return Err(call.error(JiraErrorKind::Unauthorized {
                     status: status.as_u16(),
                     login_reason: Some(reason),
@@ -263,6 +263,9 @@ pub(crate) struct Call<'a> {
     body: Option<serde_json::Value>,
     /// Told about every 429 or throttling 503, even one that is retried.
     on_throttle: Option<&'a (dyn Fn() + Sync)>,
+    /// The endpoint answers anonymous callers, so a rejected login still gets a useful
+    /// answer (serverInfo): `X-Seraph-LoginReason` is then not an error here.
+    anonymous_ok: bool,
 }
 
 impl<'a> Call<'a> {
@@ -273,7 +276,14 @@ impl<'a> Call<'a> {
             query: Vec::new(),
             body: None,
             on_throttle: None,
+            anonymous_ok: false,
         }
+    }
+
+    /// Marks an endpoint that answers anonymous callers.
+    pub(crate) fn anonymous_ok(mut self) -> Call<'a> {
+        self.anonymous_ok = true;
+        self
     }
 
     pub(crate) fn post(path: String, body: serde_json::Value) -> Call<'a> {
@@ -283,6 +293,7 @@ impl<'a> Call<'a> {
             query: Vec::new(),
             body: Some(body),
             on_throttle: None,
+            anonymous_ok: false,
         }
     }
 
@@ -455,11 +466,11 @@ mod tests {
                 Reply::json(200, json!({"version": "9.12.0"}))
                     .header("X-Seraph-LoginReason", reason)
             });
-            let err = server
-                .client(Deployment::DataCenter)
-                .server_info()
-                .unwrap_err();
+            let client = server.client(Deployment::DataCenter);
+            let err = client.myself().unwrap_err();
             assert!(err.is_auth(), "{reason}: {err}");
+            // serverInfo answers anonymous callers: the header is no error there.
+            assert!(client.server_info().is_ok(), "{reason}");
             assert!(err.to_string().contains(reason), "{err}");
             assert!(err.to_string().contains("opal-jira configure"), "{err}");
         }

@@ -4,10 +4,11 @@ use super::model::{Project, ServerInfo, WireProject, WireServerInfo, is_project_
 use super::{Call, JiraClient, JiraError, JiraErrorKind};
 
 impl JiraClient {
-    /// The site's version and deployment type. Jira answers this anonymously, so a
-    /// success proves nothing about the credentials; use [`myself`](Self::myself).
+    /// The site's version and deployment type. Jira answers this anonymously, so it
+    /// says nothing about the credentials, even to reject them: that is the job of
+    /// [`myself`](Self::myself).
     pub fn server_info(&self) -> Result<ServerInfo, JiraError> {
-        let call = Call::get(self.api_path("/serverInfo"));
+        let call = Call::get(self.api_path("/serverInfo")).anonymous_ok();
         Ok(self.send_json::<WireServerInfo>(&call)?.into())
     }
 

@@ -9,17 +9,32 @@ use crate::support::{ANA, ANA_TOKEN, FLAVORS, PROJECT, TestEnv, file_contains};
 /// A test environment whose connection must come from the keyring.
 fn keyring_env(flavor: Flavor) -> TestEnv {
     let mut env = TestEnv::new(flavor);
-    for name in ["OPAL_JIRA_TOKEN", "OPAL_JIRA_DEPLOYMENT", "OPAL_JIRA_URL", "OPAL_JIRA_PROJECT", "OPAL_JIRA_EMAIL"] {
+    for name in [
+        "OPAL_JIRA_TOKEN",
+        "OPAL_JIRA_DEPLOYMENT",
+        "OPAL_JIRA_URL",
+        "OPAL_JIRA_PROJECT",
+        "OPAL_JIRA_EMAIL",
+    ] {
         env.unset_env(name);
     }
     env
 }
 
 fn configure_args(env: &TestEnv) -> Vec<String> {
-    let mut args: Vec<String> = ["configure", "--deployment", env.deployment(), "--url", env.sim.url(), "--project", PROJECT, "--token-stdin"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "configure",
+        "--deployment",
+        env.deployment(),
+        "--url",
+        env.sim.url(),
+        "--project",
+        PROJECT,
+        "--token-stdin",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if env.flavor == Flavor::Cloud {
         args.extend(["--email".to_string(), ANA.to_string()]);
     }
@@ -49,18 +64,32 @@ fn configure_verifies_saves_and_is_used_by_later_commands() {
         assert_eq!(show["project_type"], "software");
         assert!(!show.to_string().contains(ANA_TOKEN), "{show}");
         let table = env.run(&["configure", "show"]).success();
-        assert!(table.stdout.contains("OS keyring") && !table.stdout.contains(ANA_TOKEN), "{table:?}");
+        assert!(
+            table.stdout.contains("OS keyring") && !table.stdout.contains(ANA_TOKEN),
+            "{table:?}"
+        );
 
-        assert_eq!(env.json(&["tickets", "search"]).as_array().unwrap().len(), 1);
+        assert_eq!(
+            env.json(&["tickets", "search"]).as_array().unwrap().len(),
+            1
+        );
 
         // The cached identity spares `request` a call to `myself`.
         env.add_resource("db", &[]);
         env.sim.clear_requests();
         env.json(&["request", "--expire", "1h"]);
-        assert!(env.sim.requests().iter().all(|r| !r["path"].as_str().unwrap().ends_with("/myself")));
+        assert!(
+            env.sim
+                .requests()
+                .iter()
+                .all(|r| !r["path"].as_str().unwrap().ends_with("/myself"))
+        );
 
         env.run(&["configure", "remove"]).success();
-        env.run(&["tickets", "search"]).code(2).stderr_has("no Jira connection is configured").stderr_has("OPAL_JIRA_TOKEN");
+        env.run(&["tickets", "search"])
+            .code(2)
+            .stderr_has("no Jira connection is configured")
+            .stderr_has("OPAL_JIRA_TOKEN");
         env.run(&["configure", "remove"]).code(2);
     }
 }
@@ -72,7 +101,9 @@ fn a_bad_token_is_refused_and_nothing_is_saved() {
         let run = configure(&env, "not-the-token-Pq9", &[]).code(1);
         assert!(run.stderr.contains("configure"), "{run:?}");
         assert!(!run.stderr.contains("not-the-token-Pq9"), "{run:?}");
-        env.run(&["configure", "show"]).code(2).stderr_has("no Jira connection");
+        env.run(&["configure", "show"])
+            .code(2)
+            .stderr_has("no Jira connection");
     }
 }
 
@@ -88,14 +119,42 @@ fn a_200_with_a_failed_login_header_is_an_auth_failure() {
 fn old_data_center_wrong_deployment_and_missing_project_are_refused() {
     let env = keyring_env(Flavor::DataCenter);
     env.sim.set_config(json!({"dc_version": [8, 13, 2]}));
-    configure(&env, ANA_TOKEN, &[]).code(2).stderr_has("8.14 or later");
+    configure(&env, ANA_TOKEN, &[])
+        .code(2)
+        .stderr_has("8.14 or later");
     env.sim.set_config(json!({"dc_version": [8, 14, 0]}));
     configure(&env, ANA_TOKEN, &[]).success();
 
     let env = keyring_env(Flavor::Cloud);
-    let run = env.run_stdin(&["configure", "--deployment", "datacenter", "--url", env.sim.url(), "--project", PROJECT, "--token-stdin"], ANA_TOKEN);
+    let run = env.run_stdin(
+        &[
+            "configure",
+            "--deployment",
+            "datacenter",
+            "--url",
+            env.sim.url(),
+            "--project",
+            PROJECT,
+            "--token-stdin",
+        ],
+        ANA_TOKEN,
+    );
     run.code(2).stderr_has("is Jira Cloud");
-    let run = env.run_stdin(&["configure", "--deployment", "cloud", "--url", env.sim.url(), "--project", "NOPE", "--email", ANA, "--token-stdin"], ANA_TOKEN);
+    let run = env.run_stdin(
+        &[
+            "configure",
+            "--deployment",
+            "cloud",
+            "--url",
+            env.sim.url(),
+            "--project",
+            "NOPE",
+            "--email",
+            ANA,
+            "--token-stdin",
+        ],
+        ANA_TOKEN,
+    );
     run.code(2).stderr_has("project NOPE does not exist");
     env.run(&["configure", "show"]).code(2);
 }
@@ -103,7 +162,9 @@ fn old_data_center_wrong_deployment_and_missing_project_are_refused() {
 #[test]
 fn no_verify_saves_without_calling_jira() {
     let env = keyring_env(Flavor::Cloud);
-    configure(&env, ANA_TOKEN, &["--no-verify"]).success().stderr_has("--no-verify");
+    configure(&env, ANA_TOKEN, &["--no-verify"])
+        .success()
+        .stderr_has("--no-verify");
     assert!(env.sim.requests().is_empty());
     assert_eq!(env.json(&["configure", "show"])["source"], "keyring");
 }
@@ -113,27 +174,142 @@ fn missing_flags_without_a_terminal_are_named() {
     let env = keyring_env(Flavor::Cloud);
     let cases: &[(&[&str], &str)] = &[
         (&["configure"], "--deployment is required"),
-        (&["configure", "--deployment", "cloud"], "--workspace or --url is required"),
-        (&["configure", "--deployment", "datacenter"], "--url is required"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme"], "--project is required"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS"], "--email is required"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS", "--email", ANA], "--token-stdin"),
-        (&["configure", "--deployment", "onprem"], "unknown Jira deployment"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme.atlassian.net"], "invalid Cloud workspace"),
-        (&["configure", "--deployment", "datacenter", "--url", "http://jira.example.com"], "refusing plain http://"),
-        (&["configure", "--deployment", "datacenter", "--url", "not a url"], "invalid Jira URL"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "O-PS"], "invalid project key"),
-        (&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS", "--email", "ana"], "invalid email"),
+        (
+            &["configure", "--deployment", "cloud"],
+            "--workspace or --url is required",
+        ),
+        (
+            &["configure", "--deployment", "datacenter"],
+            "--url is required",
+        ),
+        (
+            &["configure", "--deployment", "cloud", "--workspace", "acme"],
+            "--project is required",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "cloud",
+                "--workspace",
+                "acme",
+                "--project",
+                "OPS",
+            ],
+            "--email is required",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "cloud",
+                "--workspace",
+                "acme",
+                "--project",
+                "OPS",
+                "--email",
+                ANA,
+            ],
+            "--token-stdin",
+        ),
+        (
+            &["configure", "--deployment", "onprem"],
+            "unknown Jira deployment",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "cloud",
+                "--workspace",
+                "acme.atlassian.net",
+            ],
+            "invalid Cloud workspace",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "datacenter",
+                "--url",
+                "http://jira.example.com",
+            ],
+            "refusing plain http://",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "datacenter",
+                "--url",
+                "not a url",
+            ],
+            "invalid Jira URL",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "cloud",
+                "--workspace",
+                "acme",
+                "--project",
+                "O-PS",
+            ],
+            "invalid project key",
+        ),
+        (
+            &[
+                "configure",
+                "--deployment",
+                "cloud",
+                "--workspace",
+                "acme",
+                "--project",
+                "OPS",
+                "--email",
+                "ana",
+            ],
+            "invalid email",
+        ),
     ];
     for (args, message) in cases {
         env.run(args).code(2).stderr_has(message);
     }
-    env.run_stdin(&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS", "--email", ANA, "--token-stdin"], "")
-        .code(2)
-        .stderr_has("empty");
-    env.run_stdin(&["configure", "--deployment", "cloud", "--workspace", "acme", "--project", "OPS", "--email", ANA, "--token-stdin"], "two\nlines")
-        .code(2)
-        .stderr_has("several lines");
+    env.run_stdin(
+        &[
+            "configure",
+            "--deployment",
+            "cloud",
+            "--workspace",
+            "acme",
+            "--project",
+            "OPS",
+            "--email",
+            ANA,
+            "--token-stdin",
+        ],
+        "",
+    )
+    .code(2)
+    .stderr_has("empty");
+    env.run_stdin(
+        &[
+            "configure",
+            "--deployment",
+            "cloud",
+            "--workspace",
+            "acme",
+            "--project",
+            "OPS",
+            "--email",
+            ANA,
+            "--token-stdin",
+        ],
+        "two\nlines",
+    )
+    .code(2)
+    .stderr_has("several lines");
     assert!(env.sim.requests().is_empty());
 }
 
@@ -143,9 +319,16 @@ fn the_environment_wins_and_the_keyring_is_left_alone() {
     let show = env.json(&["configure", "show"]);
     assert_eq!(show["source"], "environment");
     assert!(!show.to_string().contains(ANA_TOKEN));
-    configure(&env, ANA_TOKEN, &[]).code(2).stderr_has("environment");
-    env.run(&["configure", "remove"]).code(2).stderr_has("environment");
-    assert!(!env.path("keyring").exists(), "the keyring was never touched");
+    configure(&env, ANA_TOKEN, &[])
+        .code(2)
+        .stderr_has("environment");
+    env.run(&["configure", "remove"])
+        .code(2)
+        .stderr_has("environment");
+    assert!(
+        !env.path("keyring").exists(),
+        "the keyring was never touched"
+    );
 }
 
 #[test]
@@ -160,9 +343,13 @@ fn a_token_file_works_and_a_readable_one_draws_a_warning() {
     let run = env.run(&["tickets", "search"]).success();
     assert!(!run.stderr.contains("warning"), "{run:?}");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    env.run(&["tickets", "search"]).success().stderr_has("can be read by other users");
+    env.run(&["tickets", "search"])
+        .success()
+        .stderr_has("can be read by other users");
     env.set_env("OPAL_JIRA_TOKEN_FILE", "/nonexistent/token");
-    env.run(&["tickets", "search"]).code(2).stderr_has("/nonexistent/token");
+    env.run(&["tickets", "search"])
+        .code(2)
+        .stderr_has("/nonexistent/token");
 }
 
 #[test]
@@ -186,11 +373,28 @@ fn the_token_never_reaches_disk_output_or_hooks() {
         outputs.push(env.run(&["-vvv", "reconcile"]));
         outputs.push(env.run(&["-vvv", "log"]));
         for run in &outputs {
-            assert!(!run.stdout.contains(ANA_TOKEN) && !run.stderr.contains(ANA_TOKEN), "{run:?}");
+            assert!(
+                !run.stdout.contains(ANA_TOKEN) && !run.stderr.contains(ANA_TOKEN),
+                "{run:?}"
+            );
         }
-        assert!(outputs[1].stderr.contains("GET"), "-vvv logs each call: {:?}", outputs[1]);
+        assert!(
+            outputs[1].stderr.contains("GET"),
+            "-vvv logs each call: {:?}",
+            outputs[1]
+        );
         assert!(!file_contains(&env.db_path(), ANA_TOKEN));
-        assert!(env.hook_log().iter().all(|line| line.ends_with("token=none")), "{:?}", env.hook_log());
-        assert!(!serde_json::to_string(&env.sim.requests()).unwrap().contains(ANA_TOKEN));
+        assert!(
+            env.hook_log()
+                .iter()
+                .all(|line| line.ends_with("token=none")),
+            "{:?}",
+            env.hook_log()
+        );
+        assert!(
+            !serde_json::to_string(&env.sim.requests())
+                .unwrap()
+                .contains(ANA_TOKEN)
+        );
     }
 }

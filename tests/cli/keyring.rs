@@ -9,7 +9,14 @@ use crate::support::{ANA, ANA_TOKEN, PROJECT, TestEnv};
 /// travelling only through the real keyring backend.
 fn round_trip(backend: Option<&str>) {
     let mut env = TestEnv::new(Flavor::Cloud);
-    for name in ["OPAL_JIRA_TOKEN", "OPAL_JIRA_DEPLOYMENT", "OPAL_JIRA_URL", "OPAL_JIRA_PROJECT", "OPAL_JIRA_EMAIL", "__OPAL_JIRA_TEST_KEYRING_DIR"] {
+    for name in [
+        "OPAL_JIRA_TOKEN",
+        "OPAL_JIRA_DEPLOYMENT",
+        "OPAL_JIRA_URL",
+        "OPAL_JIRA_PROJECT",
+        "OPAL_JIRA_EMAIL",
+        "__OPAL_JIRA_TEST_KEYRING_DIR",
+    ] {
         env.unset_env(name);
     }
     for name in ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
@@ -20,19 +27,44 @@ fn round_trip(backend: Option<&str>) {
     if let Some(backend) = backend {
         env.set_env("OPAL_JIRA_KEYRING", backend);
     }
-    let profile = format!("test-{}-{}", backend.unwrap_or("default"), std::process::id());
+    let profile = format!(
+        "test-{}-{}",
+        backend.unwrap_or("default"),
+        std::process::id()
+    );
     env.ticket("mine", ANA);
 
     let url = env.sim.url().to_string();
-    let configure = ["--profile", &profile, "configure", "--deployment", "cloud", "--url", &url, "--project", PROJECT, "--email", ANA, "--token-stdin"];
+    let configure = [
+        "--profile",
+        &profile,
+        "configure",
+        "--deployment",
+        "cloud",
+        "--url",
+        &url,
+        "--project",
+        PROJECT,
+        "--email",
+        ANA,
+        "--token-stdin",
+    ];
     env.run_stdin(&configure, ANA_TOKEN).success();
     let show = env.json(&["--profile", &profile, "configure", "show"]);
     assert_eq!(show["source"], "keyring");
     let tickets = env.json(&["--profile", &profile, "tickets", "search"]);
     assert_eq!(tickets.as_array().unwrap().len(), 1);
-    assert!(env.sim.requests().iter().any(|r| r["auth"] == format!("basic:{ANA}")));
-    env.run(&["--profile", &profile, "configure", "remove"]).success();
-    env.run(&["--profile", &profile, "tickets", "search"]).code(2).stderr_has("no Jira connection");
+    assert!(
+        env.sim
+            .requests()
+            .iter()
+            .any(|r| r["auth"] == format!("basic:{ANA}"))
+    );
+    env.run(&["--profile", &profile, "configure", "remove"])
+        .success();
+    env.run(&["--profile", &profile, "tickets", "search"])
+        .code(2)
+        .stderr_has("no Jira connection");
 }
 
 #[test]
@@ -60,5 +92,7 @@ fn an_unreachable_keyring_says_so_and_names_the_variables() {
         .stderr_has("not reachable")
         .stderr_has("OPAL_JIRA_TOKEN");
     env.set_env("OPAL_JIRA_KEYRING", "floppy");
-    env.run(&["tickets", "search"]).code(2).stderr_has("unknown keyring backend");
+    env.run(&["tickets", "search"])
+        .code(2)
+        .stderr_has("unknown keyring backend");
 }

@@ -17,16 +17,33 @@ fn events_tell_the_story_oldest_first() {
 
     let events = env.json_lines(&["log", "--request", &id]);
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["requested", "granted", "bound", "revoke_started", "revoked"]);
-    assert!(events.iter().all(|e| e["request_id"].to_string() == id));
+    assert_eq!(
+        kinds,
+        ["requested", "granted", "bound", "revoke_started", "revoked"]
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e["request_id"] == id.parse::<i64>().unwrap())
+    );
     assert_eq!(events[0]["at"], "2026-12-03T10:00:00Z");
     let granted = events[1].to_string();
-    assert!(granted.contains("grant.sh"), "the grant command is in the audit detail: {granted}");
+    assert!(
+        granted.contains("grant.sh"),
+        "the grant command is in the audit detail: {granted}"
+    );
 
     let since = env.json_lines(&["log", "--since", "2026-12-03T11:00:00Z"]);
-    assert!(since.iter().all(|e| e["at"].as_str().unwrap() >= "2026-12-03T11:00:00Z"), "{since:?}");
+    assert!(
+        since
+            .iter()
+            .all(|e| e["at"].as_str().unwrap() >= "2026-12-03T11:00:00Z"),
+        "{since:?}"
+    );
     assert!(since.iter().any(|e| e["kind"] == "revoked"));
-    env.run(&["log", "--since", "yesterday"]).code(2).stderr_has("RFC 3339");
+    env.run(&["log", "--since", "yesterday"])
+        .code(2)
+        .stderr_has("RFC 3339");
 
     let table = env.run(&["log"]).success();
     assert!(table.stdout.starts_with("AT\tREQUEST\tEVENT"), "{table:?}");

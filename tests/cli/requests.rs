@@ -18,7 +18,15 @@ fn list_filters_and_show() {
     let env = setup(Flavor::Cloud);
     let (_, key) = env.ticket("t", ANA);
     let first = env.json(&["request", "--resource", "db", "--expire", "1h"]);
-    let second = env.json(&["request", "--resource", "host", "--ticket", &key, "--expire", "1h"]);
+    let second = env.json(&[
+        "request",
+        "--resource",
+        "host",
+        "--ticket",
+        &key,
+        "--expire",
+        "1h",
+    ]);
     env.run(&["revoke", &first["id"].to_string()]).success();
 
     let active = env.json(&["requests", "list"]);
@@ -26,19 +34,35 @@ fn list_filters_and_show() {
     assert_eq!(active[0]["id"], second["id"]);
     let all = env.json(&["requests", "list", "--all"]);
     assert_eq!(all.as_array().unwrap().len(), 2);
-    assert_eq!(env.json(&["requests", "list", "--all", "--resource", "db"])[0]["id"], first["id"]);
-    assert_eq!(env.json(&["requests", "list", "--ticket", &key])[0]["id"], second["id"]);
-    assert_eq!(env.json(&["requests", "list", "--resource", "nope"]), serde_json::json!([]));
+    assert_eq!(
+        env.json(&["requests", "list", "--all", "--resource", "db"])[0]["id"],
+        first["id"]
+    );
+    assert_eq!(
+        env.json(&["requests", "list", "--ticket", &key])[0]["id"],
+        second["id"]
+    );
+    assert_eq!(
+        env.json(&["requests", "list", "--resource", "nope"]),
+        serde_json::json!([])
+    );
 
     let shown = env.json(&["requests", "show", &first["id"].to_string()]);
     assert_eq!(shown["status"], "revoked");
     assert_eq!(shown["revoke_reason"], "manual");
     assert_eq!(shown["revoked_at"], "2026-12-03T10:00:00Z");
-    env.run(&["requests", "show", "999"]).code(2).stderr_has("no request 999");
+    env.run(&["requests", "show", "999"])
+        .code(2)
+        .stderr_has("no request 999");
     env.run(&["requests", "show", "abc"]).code(2);
 
     let table = env.run(&["requests", "list"]).success();
-    assert!(table.stdout.starts_with("ID\tRESOURCE\tREQUESTER\tSTATUS\tEXPIRES\tTICKET"), "{table:?}");
+    assert!(
+        table
+            .stdout
+            .starts_with("ID\tRESOURCE\tREQUESTER\tSTATUS\tEXPIRES\tTICKET"),
+        "{table:?}"
+    );
     assert!(table.stdout.contains("(in 1h)"), "{table:?}");
 }
 
@@ -50,15 +74,20 @@ fn bind_applies_the_ticket_rules() {
         let (_, bens) = env.ticket("his", BEN);
         let request = env.json(&["request", "--resource", "db", "--expire", "1h"]);
         let rid = request["id"].to_string();
-        env.run(&["requests", "bind", &rid, "--ticket", &bens]).code(2).stderr_has("assigned to Ben");
-        env.run(&["requests", "bind", &rid, "--ticket", "bad key"]).code(2);
+        env.run(&["requests", "bind", &rid, "--ticket", &bens])
+            .code(2)
+            .stderr_has("assigned to Ben");
+        env.run(&["requests", "bind", &rid, "--ticket", "bad key"])
+            .code(2);
         let bound = env.json(&["requests", "bind", &rid, "--ticket", &key]);
         assert_eq!(bound["ticket"]["id"], id.as_str());
         assert_eq!(bound["ticket"]["key"], key.as_str());
         let log = env.json_lines(&["log", "--request", &rid]);
         assert!(log.iter().any(|event| event["kind"] == "bound"), "{log:?}");
         env.run(&["revoke", &rid]).success();
-        env.run(&["requests", "bind", &rid, "--ticket", &key]).code(2).stderr_has("only active requests");
+        env.run(&["requests", "bind", &rid, "--ticket", &key])
+            .code(2)
+            .stderr_has("only active requests");
     }
 }
 
@@ -71,11 +100,26 @@ fn revoke_runs_the_revoke_command_once_and_refuses_twice() {
     assert_eq!(revoked["status"], "revoked");
     assert_eq!(revoked["revoke_reason"], "manual");
     env.run(&["revoke", &id]).code(2).stderr_has("not active");
-    let revokes: Vec<String> = env.hook_log().into_iter().filter(|line| line.starts_with("revoke")).collect();
-    assert_eq!(revokes, [format!("revoke {id} db {ANA}  manual env={id},db,{ANA},,manual token=none")]);
+    let revokes: Vec<String> = env
+        .hook_log()
+        .into_iter()
+        .filter(|line| line.starts_with("revoke"))
+        .collect();
+    assert_eq!(
+        revokes,
+        [format!(
+            "revoke {id} db {ANA}  manual env={id},db,{ANA},,manual token=none"
+        )]
+    );
     let log = env.json_lines(&["log", "--request", &id]);
-    let revoked_event = log.iter().find(|event| event["kind"] == "revoked").expect("revoked event");
-    assert!(revoked_event.to_string().contains("done early"), "{revoked_event}");
+    let revoked_event = log
+        .iter()
+        .find(|event| event["kind"] == "revoked")
+        .expect("revoked event");
+    assert!(
+        revoked_event.to_string().contains("done early"),
+        "{revoked_event}"
+    );
 }
 
 #[test]
@@ -86,7 +130,10 @@ fn a_failing_manual_revoke_stays_active() {
     let run = env.run(&["--output", "json", "revoke", &id]).code(1);
     let request: Value = run.json();
     assert_eq!(request["status"], "active");
-    assert!(request["error"].as_str().unwrap().contains("status 3"), "{request}");
+    assert!(
+        request["error"].as_str().unwrap().contains("status 3"),
+        "{request}"
+    );
     env.set_failing("revoke", false);
     assert_eq!(env.json(&["revoke", &id])["status"], "revoked");
     assert_eq!(env.json(&["requests", "show", &id])["error"], Value::Null);

@@ -56,7 +56,10 @@ impl Run {
 
     #[track_caller]
     pub fn stderr_has(self, text: &str) -> Run {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}: {self:?}");
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}: {self:?}"
+        );
         self
     }
 }
@@ -71,7 +74,13 @@ impl TestEnv {
         sim.add_user(ANA, "Ana Lima", ANA_TOKEN);
         sim.add_user(BEN, "Ben Okafor", BEN_TOKEN);
         let dir = tempfile::tempdir().expect("temp dir");
-        TestEnv { dir, sim, flavor, env: Vec::new(), unset: Vec::new() }
+        TestEnv {
+            dir,
+            sim,
+            flavor,
+            env: Vec::new(),
+            unset: Vec::new(),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -97,11 +106,17 @@ impl TestEnv {
         let defaults: Vec<(&str, String)> = vec![
             ("PATH", std::env::var("PATH").unwrap_or_default()),
             ("HOME", home.display().to_string()),
-            ("XDG_DATA_HOME", home.join(".local/share").display().to_string()),
+            (
+                "XDG_DATA_HOME",
+                home.join(".local/share").display().to_string(),
+            ),
             ("USER", "tester".to_string()),
             ("NO_COLOR", "1".to_string()),
             ("OPAL_JIRA_DB", self.db_path().display().to_string()),
-            ("__OPAL_JIRA_TEST_KEYRING_DIR", self.path("keyring").display().to_string()),
+            (
+                "__OPAL_JIRA_TEST_KEYRING_DIR",
+                self.path("keyring").display().to_string(),
+            ),
             ("OPAL_JIRA_DEPLOYMENT", self.deployment().to_string()),
             ("OPAL_JIRA_URL", self.sim.url().to_string()),
             ("OPAL_JIRA_PROJECT", PROJECT.to_string()),
@@ -134,7 +149,13 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn opal-jira");
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+        // A process that exits without reading its input closes the pipe early; that is
+        // its business, and its exit code tells the test what happened.
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes());
         capture(child.wait_with_output().expect("wait"))
     }
 
@@ -177,10 +198,23 @@ impl TestEnv {
     pub fn add_resource(&self, name: &str, extra: &[&str]) {
         let grant = self.hook_script("grant");
         let revoke = self.hook_script("revoke");
-        let grant_line = format!("sh {} {{request_id}} {{resource}} {{requester}} {{ticket}}", grant.display());
-        let revoke_line =
-            format!("sh {} {{request_id}} {{resource}} {{requester}} {{ticket}} {{reason}}", revoke.display());
-        let mut args = vec!["resources", "add", name, "--grant", &grant_line, "--revoke", &revoke_line];
+        let grant_line = format!(
+            "sh {} {{request_id}} {{resource}} {{requester}} {{ticket}}",
+            grant.display()
+        );
+        let revoke_line = format!(
+            "sh {} {{request_id}} {{resource}} {{requester}} {{ticket}} {{reason}}",
+            revoke.display()
+        );
+        let mut args = vec![
+            "resources",
+            "add",
+            name,
+            "--grant",
+            &grant_line,
+            "--revoke",
+            &revoke_line,
+        ];
         args.extend_from_slice(extra);
         self.run(&args).success();
     }
@@ -219,7 +253,8 @@ impl TestEnv {
 
     /// Adds a ticket in OPS assigned to `assignee`, returning (id, key).
     pub fn ticket(&self, summary: &str, assignee: &str) -> (String, String) {
-        self.sim.add_issue(PROJECT, summary, "indeterminate", Some(assignee))
+        self.sim
+            .add_issue(PROJECT, summary, "indeterminate", Some(assignee))
     }
 }
 
@@ -234,6 +269,10 @@ fn capture(output: Output) -> Run {
 /// Whether a file contains a byte string anywhere.
 pub fn file_contains(path: &Path, needle: &str) -> bool {
     std::fs::read(path)
-        .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle.as_bytes()))
+        .map(|bytes| {
+            bytes
+                .windows(needle.len())
+                .any(|window| window == needle.as_bytes())
+        })
         .unwrap_or(false)
 }

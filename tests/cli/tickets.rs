@@ -6,7 +6,11 @@ use crate::sim::Flavor;
 use crate::support::{ANA, BEN, FLAVORS, PROJECT, TestEnv};
 
 fn keys(list: &Value) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -15,10 +19,14 @@ fn search_lists_my_open_tickets_most_recent_first() {
         let env = TestEnv::new(flavor);
         let (_, first) = env.ticket("Disk full on db-3", ANA);
         let (_, second) = env.sim.add_issue(PROJECT, "Rotate keys", "new", Some(ANA));
-        let (_, done) = env.sim.add_issue(PROJECT, "Old disk thing", "done", Some(ANA));
+        let (_, done) = env
+            .sim
+            .add_issue(PROJECT, "Old disk thing", "done", Some(ANA));
         env.ticket("Ben's", BEN);
-        env.sim.add_issue("OTHER", "Other project disk", "new", Some(ANA));
-        env.sim.update_issue(&first, json!({"summary": "Disk full on db-3!"}));
+        env.sim
+            .add_issue("OTHER", "Other project disk", "new", Some(ANA));
+        env.sim
+            .update_issue(&first, json!({"summary": "Disk full on db-3!"}));
 
         let list = env.json(&["tickets", "search"]);
         assert_eq!(keys(&list), [first.clone(), second.clone()]);
@@ -31,7 +39,16 @@ fn search_lists_my_open_tickets_most_recent_first() {
         assert!(ticket["updated"].as_str().unwrap().ends_with('Z'));
         assert_eq!(
             ticket.as_object().unwrap().keys().collect::<Vec<_>>(),
-            ["assignee", "id", "key", "status", "status_category", "summary", "updated", "url"]
+            [
+                "assignee",
+                "id",
+                "key",
+                "status",
+                "status_category",
+                "summary",
+                "updated",
+                "url"
+            ]
         );
 
         let all = env.json(&["tickets", "search", "--all-statuses"]);
@@ -42,7 +59,10 @@ fn search_lists_my_open_tickets_most_recent_first() {
         let mut expected = vec![first.clone(), done.clone()];
         expected.sort();
         assert_eq!(disk_keys, expected);
-        assert_eq!(keys(&env.json(&["tickets", "search", "--limit", "1"])), [first.clone()]);
+        assert_eq!(
+            keys(&env.json(&["tickets", "search", "--limit", "1"])),
+            [first.as_str()]
+        );
     }
 }
 
@@ -57,9 +77,19 @@ fn search_pages_through_many_tickets() {
         env.sim.clear_requests();
         let list = env.json(&["tickets", "search", "--limit", "25"]);
         assert_eq!(list.as_array().unwrap().len(), 25);
-        let searches = env.sim.requests().iter().filter(|r| r["path"].as_str().unwrap().contains("search")).count();
+        let searches = env
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap().contains("search"))
+            .count();
         assert_eq!(searches, 4, "25 tickets at 7 a page take 4 pages");
-        let paths: Vec<String> = env.sim.requests().iter().map(|r| r["path"].as_str().unwrap().to_string()).collect();
+        let paths: Vec<String> = env
+            .sim
+            .requests()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap().to_string())
+            .collect();
         let expected = match flavor {
             Flavor::Cloud => "/rest/api/3/search/jql",
             Flavor::DataCenter => "/rest/api/2/search",
@@ -71,11 +101,23 @@ fn search_pages_through_many_tickets() {
 #[test]
 fn search_escapes_the_text_and_project() {
     let mut env = TestEnv::new(Flavor::DataCenter);
+    // INT is a JQL reserved word: it only works quoted.
     env.sim.add_project("INT", "software");
     env.set_env("OPAL_JIRA_PROJECT", "INT");
-    env.sim.add_issue("INT", "quote \" and backslash \\ here", "new", Some(ANA));
-    let list = env.json(&["tickets", "search", "backslash\" OR project = OPS"]);
-    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let (_, int_key) = env
+        .sim
+        .add_issue("INT", "quote \" and backslash \\ here", "new", Some(ANA));
+    env.ticket("an OPS ticket here", ANA);
+    assert_eq!(
+        keys(&env.json(&["tickets", "search", "backslash\""])),
+        [int_key.as_str()]
+    );
+    // Text that looks like JQL stays text: it cannot widen the query to OPS.
+    let injected = env.json(&["tickets", "search", "here\" OR project = \"OPS"]);
+    assert!(
+        !keys(&injected).iter().any(|key| key.starts_with("OPS-")),
+        "{injected}"
+    );
 }
 
 #[test]
@@ -88,9 +130,22 @@ fn show_one_ticket_and_bad_keys() {
         assert_eq!(ticket["status"], "In Progress");
         let table = env.run(&["tickets", "show", &key]).success();
         assert!(table.stdout.contains("Disk full"), "{table:?}");
-        env.run(&["tickets", "show", "OPS-999"]).code(1).stderr_has("does not exist");
-        for bad in ["", "OPS", "OPS-", "OPS-0", "-1", "OPS-1 OR 1=1", "OPS-1\"", "ÖPS-1"] {
-            env.run(&["tickets", "show", bad]).code(2).stderr_has("is not a Jira ticket key");
+        env.run(&["tickets", "show", "OPS-999"])
+            .code(1)
+            .stderr_has("does not exist");
+        for bad in [
+            "",
+            "OPS",
+            "OPS-",
+            "OPS-0",
+            "OPS-01",
+            "OPS-1 OR 1=1",
+            "OPS-1\"",
+            "ÖPS-1",
+        ] {
+            env.run(&["tickets", "show", bad])
+                .code(2)
+                .stderr_has("is not a Jira ticket key");
         }
     }
 }

@@ -34,7 +34,10 @@ struct Demo {
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     if !matches!(args.flavor.as_str(), "cloud" | "datacenter") {
-        bail!("unknown flavor `{}`: use `cloud` or `datacenter`", args.flavor);
+        bail!(
+            "unknown flavor `{}`: use `cloud` or `datacenter`",
+            args.flavor
+        );
     }
     let opal = find_opal_jira()?;
     let dir = std::env::temp_dir().join(format!("opal-jira-demo-{}", std::process::id()));
@@ -79,7 +82,10 @@ fn find_opal_jira() -> anyhow::Result<PathBuf> {
         }
     }
     if !opal.exists() {
-        bail!("{} not found: build it first with `cargo build`", opal.display());
+        bail!(
+            "{} not found: build it first with `cargo build`",
+            opal.display()
+        );
     }
     Ok(opal)
 }
@@ -117,9 +123,21 @@ impl Demo {
     }
 
     fn seed(&self) -> anyhow::Result<(String, String)> {
-        self.admin("POST", "projects", json!({"key": PROJECT, "name": "Operations", "type": "software"}))?;
-        self.admin("POST", "users", json!({"email": ANA, "display_name": "Ana Lima", "token": self.token}))?;
-        self.admin("POST", "users", json!({"email": "ben@acme.com", "display_name": "Ben Okafor", "token": "unused"}))?;
+        self.admin(
+            "POST",
+            "projects",
+            json!({"key": PROJECT, "name": "Operations", "type": "software"}),
+        )?;
+        self.admin(
+            "POST",
+            "users",
+            json!({"email": ANA, "display_name": "Ana Lima", "token": self.token}),
+        )?;
+        self.admin(
+            "POST",
+            "users",
+            json!({"email": "ben@acme.com", "display_name": "Ben Okafor", "token": "unused"}),
+        )?;
         let disk = self.admin(
             "POST",
             "issues",
@@ -145,16 +163,27 @@ impl Demo {
 
     fn walk_through(&self) -> anyhow::Result<()> {
         let (id, key) = self.seed()?;
-        println!("A Jira {} simulator is running at {}.", self.flavor, self.url);
-        println!("Ana Lima (ana@acme.com) has two open tickets in project {PROJECT}; {key} is one.");
+        println!(
+            "A Jira {} simulator is running at {}.",
+            self.flavor, self.url
+        );
+        println!(
+            "Ana Lima (ana@acme.com) has two open tickets in project {PROJECT}; {key} is one."
+        );
 
         step("An admin registers a resource, with the commands that grant and revoke it");
         self.opal(&[
-            "resources", "add", "prod-db",
-            "--description", "Production database (read-only role)",
-            "--max-expire", "1d",
-            "--grant", "echo GRANT readonly ON prod-db TO {requester} -- ticket {ticket}",
-            "--revoke", "echo REVOKE readonly ON prod-db FROM {requester} -- {reason}",
+            "resources",
+            "add",
+            "prod-db",
+            "--description",
+            "Production database (read-only role)",
+            "--max-expire",
+            "1d",
+            "--grant",
+            "echo GRANT readonly ON prod-db TO {requester} -- ticket {ticket}",
+            "--revoke",
+            "echo REVOKE readonly ON prod-db FROM {requester} -- {reason}",
         ])?;
         self.opal(&["resources", "list"])?;
 
@@ -162,14 +191,30 @@ impl Demo {
         self.opal(&["tickets", "search"])?;
 
         step(&format!("Ana requests access for 8 hours, bound to {key}"));
-        self.opal(&["request", "--resource", "prod-db", "--ticket", &key, "--expire", "8h", "--reason", "investigate the full disk"])?;
+        self.opal(&[
+            "request",
+            "--resource",
+            "prod-db",
+            "--ticket",
+            &key,
+            "--expire",
+            "8h",
+            "--reason",
+            "investigate the full disk",
+        ])?;
         self.opal(&["requests", "list"])?;
 
         step("cron runs reconcile: the ticket is still open, so nothing ends");
         self.opal(&["reconcile"])?;
 
-        step(&format!("In Jira, {key} is resolved (status category Done)"));
-        self.admin("PATCH", &format!("issues/{id}"), json!({"status": "Done", "status_category": "done"}))?;
+        step(&format!(
+            "In Jira, {key} is resolved (status category Done)"
+        ));
+        self.admin(
+            "PATCH",
+            &format!("issues/{id}"),
+            json!({"status": "Done", "status_category": "done"}),
+        )?;
         println!("(the simulator now reports {key} as Done)");
 
         step("cron runs reconcile again: the access ends with the ticket");
@@ -199,7 +244,9 @@ impl Demo {
             .env("OPAL_JIRA_EMAIL", ANA)
             .env("OPAL_JIRA_TOKEN", &self.token)
             .env("OPAL_JIRA_DB", db_path(&self.dir));
-        let status = command.status().with_context(|| format!("running {}", self.opal.display()))?;
+        let status = command
+            .status()
+            .with_context(|| format!("running {}", self.opal.display()))?;
         if !status.success() {
             bail!("`opal-jira {}` failed ({status})", args.join(" "));
         }
@@ -219,7 +266,11 @@ fn step(title: &str) {
 fn shell_words_join(args: &[&str]) -> String {
     args.iter()
         .map(|arg| {
-            if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@=".contains(c)) {
+            if !arg.is_empty()
+                && arg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:@=".contains(c))
+            {
                 arg.to_string()
             } else {
                 format!("'{}'", arg.replace('\'', "'\\''"))

@@ -131,6 +131,19 @@ impl Reply {
         self
     }
 
+    /// Sets a header unless the reply already has one by that name (a fault's headers
+    /// win over the ones every answer gets).
+    pub fn with_default_header(self, name: &str, value: &str) -> Reply {
+        if self
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            return self;
+        }
+        self.with_header(name, value)
+    }
+
     /// The value of a header set on this reply.
     #[cfg(test)]
     pub fn header(&self, name: &str) -> Option<&str> {

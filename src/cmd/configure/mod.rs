@@ -76,7 +76,8 @@ pub fn run(ctx: &Ctx, args: &ConfigureArgs) -> anyhow::Result<()> {
 
     let mut connection = gather(ctx, args)?;
     if args.no_verify {
-        ctx.ui.warn("saving without checking the connection (--no-verify)");
+        ctx.ui
+            .warn("saving without checking the connection (--no-verify)");
     } else {
         verify(ctx, &mut connection)?;
     }
@@ -114,7 +115,10 @@ fn remove(ctx: &Ctx) -> anyhow::Result<()> {
     let store = store::from_env()?;
     let profile = &ctx.global.profile;
     if store.delete(profile)? {
-        ctx.ui.status(&format!("Removed profile `{profile}` from the {}.", store.describe()));
+        ctx.ui.status(&format!(
+            "Removed profile `{profile}` from the {}.",
+            store.describe()
+        ));
         Ok(())
     } else {
         Err(UserError::usage(format!("there is no saved profile `{profile}` to remove")).into())
@@ -160,7 +164,9 @@ fn gather(ctx: &Ctx, args: &ConfigureArgs) -> anyhow::Result<Connection> {
 
     let email = match (&args.email, deployment) {
         (Some(email), _) => Some(parse_email(email)?),
-        (None, Deployment::Cloud) if prompt => Some(parse_email(&ask("Your Atlassian account email")?)?),
+        (None, Deployment::Cloud) if prompt => {
+            Some(parse_email(&ask("Your Atlassian account email")?)?)
+        }
         (None, Deployment::Cloud) => return Err(need("--email").into()),
         (None, Deployment::DataCenter) => None,
     };
@@ -198,22 +204,35 @@ fn gather(ctx: &Ctx, args: &ConfigureArgs) -> anyhow::Result<Connection> {
 fn prompt_deployment() -> anyhow::Result<Deployment> {
     let choice = dialoguer::Select::new()
         .with_prompt("Jira deployment")
-        .items(["Jira Cloud (NAME.atlassian.net)", "Jira Data Center 8.14 or later"])
+        .items([
+            "Jira Cloud (NAME.atlassian.net)",
+            "Jira Data Center 8.14 or later",
+        ])
         .default(0)
         .interact()?;
-    Ok(if choice == 0 { Deployment::Cloud } else { Deployment::DataCenter })
+    Ok(if choice == 0 {
+        Deployment::Cloud
+    } else {
+        Deployment::DataCenter
+    })
 }
 
 fn ask(prompt: &str) -> anyhow::Result<String> {
-    Ok(dialoguer::Input::<String>::new().with_prompt(prompt).interact_text()?)
+    Ok(dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .interact_text()?)
 }
 
 fn read_token_stdin() -> anyhow::Result<Secret> {
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).context("reading the token from stdin")?;
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading the token from stdin")?;
     let token = text.trim();
     if token.is_empty() {
-        return Err(UserError::usage("--token-stdin was given but standard input was empty").into());
+        return Err(
+            UserError::usage("--token-stdin was given but standard input was empty").into(),
+        );
     }
     if token.contains(char::is_whitespace) {
         return Err(UserError::usage(
@@ -262,11 +281,15 @@ fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
             .into());
         }
         (Deployment::DataCenter, true) => {
-            return Err(UserError::usage(format!("{} is Jira Cloud", connection.base_url))
-                .hint("Use `--deployment cloud` with your email and an API token.")
-                .into());
+            return Err(
+                UserError::usage(format!("{} is Jira Cloud", connection.base_url))
+                    .hint("Use `--deployment cloud` with your email and an API token.")
+                    .into(),
+            );
         }
-        (Deployment::DataCenter, false) if !info.version_at_least(MIN_DC_VERSION.0, MIN_DC_VERSION.1) => {
+        (Deployment::DataCenter, false)
+            if !info.version_at_least(MIN_DC_VERSION.0, MIN_DC_VERSION.1) =>
+        {
             return Err(UserError::usage(format!(
                 "Jira {} is too old: opal-jira needs Data Center 8.14 or later (personal access tokens)",
                 info.version
@@ -277,13 +300,17 @@ fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
     }
 
     let me = client.myself().context("checking the token")?;
-    ctx.ui.status(&format!("Authenticated as {}.", me.display_name));
+    ctx.ui
+        .status(&format!("Authenticated as {}.", me.display_name));
     connection.identity = Some(Identity::from(&me));
     if connection.email.is_none() {
         connection.email = me.email.clone();
     }
 
-    let Some(project) = client.project(&connection.project).context("checking the project")? else {
+    let Some(project) = client
+        .project(&connection.project)
+        .context("checking the project")?
+    else {
         return Err(UserError::usage(format!(
             "project {} does not exist, or {} cannot see it",
             connection.project, me.display_name
@@ -309,7 +336,16 @@ mod tests {
     #[test]
     fn email_check() {
         assert_eq!(parse_email(" ana@acme.com ").unwrap(), "ana@acme.com");
-        for bad in ["", "ana", "@acme.com", "ana@", "ana@acme", "a b@acme.com", "a@b@c.com", "ana@.com"] {
+        for bad in [
+            "",
+            "ana",
+            "@acme.com",
+            "ana@",
+            "ana@acme",
+            "a b@acme.com",
+            "a@b@c.com",
+            "ana@.com",
+        ] {
             assert!(parse_email(bad).is_err(), "{bad} accepted");
         }
     }

@@ -34,10 +34,19 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut fields = vec![
         ("profile", connection.profile.clone()),
         ("source", source.to_string()),
-        ("deployment", deployment_name(connection.deployment).to_string()),
+        (
+            "deployment",
+            deployment_name(connection.deployment).to_string(),
+        ),
         ("url", connection.base_url.to_string()),
         ("project", connection.project.clone()),
-        ("email", connection.email.clone().unwrap_or_else(|| "(none)".to_string())),
+        (
+            "email",
+            connection
+                .email
+                .clone()
+                .unwrap_or_else(|| "(none)".to_string()),
+        ),
         ("token", connection.token.redacted()),
     ];
     if let Some(kind) = &connection.project_type {

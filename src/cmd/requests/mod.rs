@@ -72,12 +72,19 @@ fn list(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
         return ctx.ui.print_json(&list);
     }
     if requests.is_empty() {
-        let what = if args.all { "requests" } else { "active requests" };
+        let what = if args.all {
+            "requests"
+        } else {
+            "active requests"
+        };
         ctx.ui.status(&format!("No {what} match."));
         return Ok(());
     }
     let now = ctx.now();
-    let rows = requests.iter().map(|request| request_row(request, now)).collect();
+    let rows = requests
+        .iter()
+        .map(|request| request_row(request, now))
+        .collect();
     ctx.ui.print_table(&REQUEST_HEADER, rows)
 }
 
@@ -109,8 +116,10 @@ fn bind(ctx: &Ctx, args: &BindArgs) -> anyhow::Result<()> {
     }
     let requester = requester_of(ctx, &request)?;
     let (_, ticket) = check_ticket(ctx, &args.ticket, &requester)?;
-    ctx.db()?.bind_ticket(request.id, &ticket, &ctx.actor(), ctx.now())?;
-    ctx.ui.status(&format!("Bound request {} to {}.", request.id, ticket.key));
+    ctx.db()?
+        .bind_ticket(request.id, &ticket, &ctx.actor(), ctx.now())?;
+    ctx.ui
+        .status(&format!("Bound request {} to {}.", request.id, ticket.key));
     print_one(ctx, &find(ctx, args.id)?)
 }
 
@@ -125,5 +134,8 @@ fn requester_of(ctx: &Ctx, request: &Request) -> anyhow::Result<Requester> {
         .jira()?
         .find_user_by_email(&request.requester)?
         .map(|user| crate::connection::Identity::from(&user));
-    Ok(Requester { email: request.requester.clone(), identity })
+    Ok(Requester {
+        email: request.requester.clone(),
+        identity,
+    })
 }

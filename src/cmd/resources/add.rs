@@ -56,11 +56,16 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> anyhow::Result<()> {
         grant: args.grant.clone(),
         revoke: args.revoke.clone(),
         max_expire_secs: args.max_expire,
-        timeout_secs: if args.timeout > 0 { args.timeout } else { DEFAULT_TIMEOUT_SECS },
+        timeout_secs: if args.timeout > 0 {
+            args.timeout
+        } else {
+            DEFAULT_TIMEOUT_SECS
+        },
         created_at: ctx.now(),
     };
     ctx.db()?.add_resource(&resource, &ctx.actor())?;
-    ctx.ui.status(&format!("Added resource `{}`.", resource.name));
+    ctx.ui
+        .status(&format!("Added resource `{}`.", resource.name));
     Ok(())
 }
 
@@ -69,7 +74,9 @@ fn parse_name(text: &str) -> Result<String, String> {
     let valid = !text.is_empty()
         && text.len() <= 64
         && text.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "._:@/-".contains(c));
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._:@/-".contains(c));
     if valid {
         Ok(text.to_string())
     } else {
@@ -88,7 +95,15 @@ mod tests {
         for ok in ["prod-db", "db:ro", "group/admins", "host1.example.com", "a"] {
             assert!(parse_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-x", "has space", "semi;colon", "$(x)", &"a".repeat(65), "ünï"] {
+        for bad in [
+            "",
+            "-x",
+            "has space",
+            "semi;colon",
+            "$(x)",
+            &"a".repeat(65),
+            "ünï",
+        ] {
             assert!(parse_name(bad).is_err(), "{bad}");
         }
     }

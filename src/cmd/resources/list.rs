@@ -26,7 +26,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         return ctx.ui.print_json(&list);
     }
     if resources.is_empty() {
-        ctx.ui.status("No resources yet. Add one with `opal-jira resources add NAME --revoke CMD`.");
+        ctx.ui
+            .status("No resources yet. Add one with `opal-jira resources add NAME --revoke CMD`.");
         return Ok(());
     }
     let rows = resources
@@ -34,12 +35,16 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .map(|resource| {
             vec![
                 resource.name.clone(),
-                resource.max_expire_secs.map(duration::format).unwrap_or_else(|| "-".to_string()),
+                resource
+                    .max_expire_secs
+                    .map(duration::format)
+                    .unwrap_or_else(|| "-".to_string()),
                 resource.description.clone().unwrap_or_default(),
                 resource.grant.clone().unwrap_or_else(|| "-".to_string()),
                 resource.revoke.clone(),
             ]
         })
         .collect();
-    ctx.ui.print_table(&["NAME", "MAX", "DESCRIPTION", "GRANT", "REVOKE"], rows)
+    ctx.ui
+        .print_table(&["NAME", "MAX", "DESCRIPTION", "GRANT", "REVOKE"], rows)
 }

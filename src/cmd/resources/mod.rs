@@ -29,7 +29,8 @@ pub fn run(ctx: &Ctx, command: &ResourcesCommand) -> anyhow::Result<()> {
         ResourcesCommand::Add(args) => add::run(ctx, args),
         ResourcesCommand::List => list::run(ctx),
         ResourcesCommand::Remove(args) => {
-            ctx.db()?.remove_resource(&args.name, &ctx.actor(), ctx.now())?;
+            ctx.db()?
+                .remove_resource(&args.name, &ctx.actor(), ctx.now())?;
             ctx.ui.status(&format!("Removed resource `{}`.", args.name));
             Ok(())
         }

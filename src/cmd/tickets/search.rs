@@ -33,7 +33,10 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<()> {
         return ctx.ui.print_json(&tickets);
     }
     if tickets.is_empty() {
-        ctx.ui.status(&format!("No open tickets in {} are assigned to you.", connection.project));
+        ctx.ui.status(&format!(
+            "No open tickets in {} are assigned to you.",
+            connection.project
+        ));
         return Ok(());
     }
     let now = ctx.now();
@@ -51,5 +54,6 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    ctx.ui.print_table(&["KEY", "STATUS", "UPDATED", "SUMMARY"], rows)
+    ctx.ui
+        .print_table(&["KEY", "STATUS", "UPDATED", "SUMMARY"], rows)
 }

@@ -29,8 +29,16 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<()> {
     ctx.ui.print_fields(&[
         ("key", ticket.key),
         ("summary", ticket.summary),
-        ("status", format!("{} ({})", ticket.status, ticket.status_category)),
-        ("assignee", ticket.assignee.unwrap_or_else(|| "(unassigned)".to_string())),
+        (
+            "status",
+            format!("{} ({})", ticket.status, ticket.status_category),
+        ),
+        (
+            "assignee",
+            ticket
+                .assignee
+                .unwrap_or_else(|| "(unassigned)".to_string()),
+        ),
         ("updated", ticket.updated.unwrap_or_default()),
         ("url", ticket.url),
     ])

@@ -163,17 +163,17 @@ pub fn decorate(reply: Reply, state: &State, caller: Caller) -> Reply {
     let mut reply = match caller {
         Caller::User(u) => {
             let user = &state.users[u];
-            let reply = reply.with_header("X-Seraph-LoginReason", "OK");
+            let reply = reply.with_default_header("X-Seraph-LoginReason", "OK");
             match flavor {
-                Flavor::Cloud => reply.with_header("X-AACCOUNTID", &user.account_id),
-                Flavor::DataCenter => reply.with_header("X-AUSERNAME", &user.name),
+                Flavor::Cloud => reply.with_default_header("X-AACCOUNTID", &user.account_id),
+                Flavor::DataCenter => reply.with_default_header("X-AUSERNAME", &user.name),
             }
         }
-        Caller::Bad => reply.with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED"),
+        Caller::Bad => reply.with_default_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED"),
         Caller::Anonymous => reply,
     };
     if flavor == Flavor::DataCenter && caller.user().is_none() {
-        reply = reply.with_header("X-AUSERNAME", "anonymous");
+        reply = reply.with_default_header("X-AUSERNAME", "anonymous");
     }
     reply
 }
