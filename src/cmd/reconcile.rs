@@ -163,8 +163,13 @@ fn summary_line(report: &Report) -> String {
     } else {
         "revoked"
     };
+    let noun = if report.checked == 1 {
+        "request"
+    } else {
+        "requests"
+    };
     format!(
-        "checked {} active requests: {verb} {}, {} failed, {} errors",
+        "checked {} active {noun}: {verb} {}, {} failed, {} errors",
         report.checked,
         report.revoked.len(),
         report.failed.len(),

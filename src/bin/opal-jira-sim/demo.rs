@@ -221,7 +221,7 @@ impl Demo {
         self.opal(&["reconcile"])?;
         self.opal(&["requests", "list", "--all"])?;
 
-        step("The audit log tells the story, including the commands' output");
+        step("The audit log tells the story (`--output json` adds each command's output)");
         self.opal(&["log"])?;
         println!("\nThat is the whole loop. See README.md to set up a real Jira connection.");
         Ok(())
@@ -232,7 +232,9 @@ impl Demo {
         println!("\n$ opal-jira {}", shell_words_join(args));
         let mut command = Command::new(&self.opal);
         command.args(args).env_clear();
-        for name in ["PATH", "HOME", "TERM", "COLUMNS", "LANG"] {
+        for name in [
+            "PATH", "HOME", "USER", "LOGNAME", "TERM", "COLUMNS", "LANG", "NO_COLOR",
+        ] {
             if let Some(value) = std::env::var_os(name) {
                 command.env(name, value);
             }
