@@ -72,22 +72,39 @@ pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
     Err(UserError::usage(message).into())
 }
 
+/// The user errors in an error chain, outermost first. A `UserError` attached with
+/// `.context(..)` is found too (a chain walk alone would not see it).
+fn user_errors(err: &anyhow::Error) -> Vec<&UserError> {
+    let mut found: Vec<&UserError> = Vec::new();
+    let attached = err.downcast_ref::<UserError>();
+    let in_chain = err
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<UserError>());
+    for user in attached.into_iter().chain(in_chain) {
+        if !found.iter().any(|seen| std::ptr::eq(*seen, user)) {
+            found.push(user);
+        }
+    }
+    found
+}
+
 /// The exit kind of an error chain: the first `UserError` in it decides, and anything
 /// else is a plain failure.
 pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<UserError>())
+    user_errors(err)
+        .first()
         .map_or(ExitKind::Failure, |user| user.kind)
 }
 
 /// The hints attached anywhere in an error chain, in order: those of user errors, and
 /// the advice that goes with a Jira failure.
 pub fn hints(err: &anyhow::Error) -> Vec<String> {
-    let mut hints = Vec::new();
+    let mut hints: Vec<String> = user_errors(err)
+        .iter()
+        .flat_map(|user| user.hints.iter().cloned())
+        .collect();
     for cause in err.chain() {
-        if let Some(user) = cause.downcast_ref::<UserError>() {
-            hints.extend(user.hints.iter().cloned());
-        } else if let Some(hint) = cause
+        if let Some(hint) = cause
             .downcast_ref::<crate::jira::JiraError>()
             .and_then(|e| e.hint())
         {
@@ -96,4 +113,31 @@ pub fn hints(err: &anyhow::Error) -> Vec<String> {
     }
     hints.dedup();
     hints
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+
+    use super::*;
+
+    #[test]
+    fn a_user_error_attached_as_context_decides_the_exit_code() {
+        let err = Err::<(), _>(std::io::Error::other("disk"))
+            .context(UserError::usage("bad path").hint("Pass --db."))
+            .unwrap_err();
+        assert_eq!(exit_kind(&err), ExitKind::Usage);
+        assert_eq!(hints(&err), ["Pass --db."]);
+    }
+
+    #[test]
+    fn a_user_error_at_the_root_is_found_once() {
+        let err = anyhow::Error::new(UserError::failure("failed").hint("Retry."))
+            .context("while doing things");
+        assert_eq!(exit_kind(&err), ExitKind::Failure);
+        assert_eq!(hints(&err), ["Retry."]);
+        let plain = anyhow::anyhow!("plain");
+        assert_eq!(exit_kind(&plain), ExitKind::Failure);
+        assert!(hints(&plain).is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::sim::Flavor;
-use crate::support::{ANA, FLAVORS, TestEnv};
+use crate::support::{ANA, FLAVORS, PROJECT, TestEnv};
 
 const T0: &str = "2026-12-03T10:00:00Z";
 
@@ -294,10 +294,27 @@ fn a_moved_ticket_keeps_its_binding_and_updates_its_key() {
 fn bound_tickets_are_checked_in_batches() {
     for flavor in FLAVORS {
         let env = setup(flavor);
-        for n in 0..250 {
-            let (_, key) = env.ticket(&format!("ticket {n}"), ANA);
-            request(&env, &["--ticket", &key, "--indefinite"]);
+        let (ids, keys) = env.sim.add_issues(PROJECT, 250, Some(ANA));
+        // Recording 250 requests through the binary would only test `request` 250
+        // times; write them straight into the store instead.
+        let db = opal_jira::db::Db::open(&env.db_path()).expect("open the test database");
+        for (id, key) in ids.iter().zip(&keys) {
+            let new = opal_jira::db::NewRequest {
+                resource: "db".into(),
+                requester: ANA.into(),
+                requested_by: ANA.into(),
+                reason: None,
+                created_at: chrono::Utc::now(),
+                expires_at: None,
+                ticket: Some(opal_jira::db::TicketRef {
+                    key: key.clone(),
+                    id: id.clone(),
+                    url: String::new(),
+                }),
+            };
+            db.insert_request(&new).expect("insert request");
         }
+        drop(db);
         env.sim.clear_requests();
         let (code, report) = reconcile(&env, &[]);
         assert_eq!(code, 0, "{report}");

@@ -172,3 +172,27 @@ fn data_center_uses_a_bearer_token() {
         assert_eq!(request["auth"], format!("bearer:{ANA}"), "{request}");
     }
 }
+
+#[test]
+fn a_rate_limit_is_waited_out_and_logged() {
+    for flavor in FLAVORS {
+        let env = TestEnv::new(flavor);
+        env.ticket("t", ANA);
+        env.sim.add_fault(
+            json!({"path_prefix": "/rest/api", "status": 429, "headers": {"Retry-After": "1"}}),
+        );
+        let run = env
+            .run(&["--output", "json", "tickets", "search"])
+            .success();
+        assert_eq!(run.json().as_array().unwrap().len(), 1);
+        assert!(
+            run.stderr.contains("Jira answered 429") && run.stderr.contains("retrying in 1.0 s"),
+            "{run:?}"
+        );
+        let calls = env.sim.requests();
+        assert_eq!(calls.len(), 2, "{calls:?}");
+        assert_eq!(calls[0]["status"], 429);
+        let waited = calls[1]["at_ms"].as_u64().unwrap() - calls[0]["at_ms"].as_u64().unwrap();
+        assert!(waited >= 1_000, "Retry-After honoured: waited {waited} ms");
+    }
+}
