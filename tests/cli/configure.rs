@@ -398,3 +398,33 @@ fn the_token_never_reaches_disk_output_or_hooks() {
         );
     }
 }
+
+#[test]
+fn configure_prompts_on_a_terminal() {
+    use crate::pty::{Pty, keys};
+    for flavor in FLAVORS {
+        let env = keyring_env(flavor);
+        let mut pty = Pty::spawn(env.command(&["configure", "--url", env.sim.url()]));
+        pty.expect("Jira deployment");
+        if flavor == Flavor::DataCenter {
+            pty.send(keys::DOWN);
+        }
+        pty.send(keys::ENTER);
+        pty.expect("Project key");
+        pty.send(&format!("ops{}", keys::ENTER));
+        if flavor == Flavor::Cloud {
+            pty.expect("email");
+            pty.send(&format!("{ANA}{}", keys::ENTER));
+            pty.expect("API token");
+        } else {
+            pty.expect("Personal access token");
+        }
+        pty.send(&format!("{ANA_TOKEN}{}", keys::ENTER));
+        assert_eq!(pty.wait(), 0, "{}", pty.screen);
+        assert!(pty.screen.contains("Authenticated as Ana Lima"), "{}", pty.screen);
+        assert!(!pty.screen.contains(ANA_TOKEN), "the hidden prompt does not echo the token");
+        let show = env.json(&["configure", "show"]);
+        assert_eq!(show["project"], PROJECT);
+        assert_eq!(show["deployment"], env.deployment());
+    }
+}

@@ -9,6 +9,7 @@ mod configure;
 mod help;
 mod keyring;
 mod log;
+mod pty;
 mod reconcile;
 mod request;
 mod requests;
