@@ -70,7 +70,6 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Set up the Jira connection (saved in the OS keyring)
     Configure(cmd::configure::ConfigureArgs),
     /// Find the Jira tickets assigned to you
     #[command(subcommand)]
@@ -78,16 +77,13 @@ pub enum Command {
     /// Manage the resources that access can be requested for
     #[command(subcommand)]
     Resources(cmd::resources::ResourcesCommand),
-    /// Request access to a resource, and grant it
     Request(cmd::request::RequestArgs),
     /// List and inspect access requests, or bind one to a ticket
     #[command(subcommand)]
     Requests(cmd::requests::RequestsCommand),
     /// End one active request now
     Revoke(cmd::revoke::RevokeArgs),
-    /// End access that expired or whose ticket closed (run it from cron)
     Reconcile(cmd::reconcile::ReconcileArgs),
-    /// Show the audit log
     Log(cmd::log::LogArgs),
     /// Print a shell completion script
     Completions(cmd::completions::CompletionsArgs),

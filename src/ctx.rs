@@ -72,15 +72,7 @@ impl Ctx {
 
     /// `--db`, `OPAL_JIRA_DB`, else the platform data directory.
     pub fn db_path(&self) -> anyhow::Result<PathBuf> {
-        if let Some(path) = &self.global.db {
-            return Ok(path.clone());
-        }
-        let dirs = directories::ProjectDirs::from("", "", "opal-jira")
-            .context("cannot find a home directory for the database")
-            .map_err(|err| {
-                UserError::usage(err.to_string()).hint("Pass `--db PATH` or set OPAL_JIRA_DB.")
-            })?;
-        Ok(dirs.data_dir().join("opal-jira.db"))
+        default_db_path(self.global.db.clone())
     }
 
     /// Who is running this command, for the audit log: the Jira user when known from
@@ -91,6 +83,20 @@ impl Ctx {
         }
         os_user()
     }
+}
+
+/// The database path: the given one (`--db` or `OPAL_JIRA_DB`), else
+/// `opal-jira.db` in the platform data directory.
+pub fn default_db_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let dirs = directories::ProjectDirs::from("", "", "opal-jira")
+        .context("cannot find a home directory for the database")
+        .map_err(|err| {
+            UserError::usage(err.to_string()).hint("Pass `--db PATH` or set OPAL_JIRA_DB.")
+        })?;
+    Ok(dirs.data_dir().join("opal-jira.db"))
 }
 
 /// The operating-system user name (for the audit log).

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod complete;
 pub mod connection;
 pub mod ctx;
 pub mod db;

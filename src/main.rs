@@ -15,6 +15,11 @@ use opal_jira::logging;
 use opal_jira::ui::{Ui, sanitize};
 
 fn main() -> ExitCode {
+    // `COMPLETE=<shell> opal-jira` prints a completion script, and the shell then calls
+    // back here to complete words; neither goes further than this line.
+    clap_complete::CompleteEnv::with_factory(cli::command)
+        .completer("opal-jira")
+        .complete();
     // Help, version and usage errors are handled here, before anything is set up.
     let cli = Cli::parse();
     let quiet = cli.global.quiet;

@@ -5,8 +5,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{ArgGroup, Args};
+use clap_complete::ArgValueCandidates;
 
 use crate::clock::{self, rfc3339};
+use crate::complete;
 use crate::connection::Identity;
 use crate::ctx::Ctx;
 use crate::db::{NewRequest, Resource, TicketRef};
@@ -24,7 +26,7 @@ use crate::render::request_json;
 #[command(group(ArgGroup::new("expiry").args(["expire", "until", "indefinite"])))]
 pub struct RequestArgs {
     /// Resource to access (may be left out when only one exists)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::resource_names))]
     pub resource: Option<String>,
 
     /// Bind the access to this ticket (it must be assigned to the requester)

@@ -1,7 +1,9 @@
 //! `opal-jira revoke ID`: end one active request now.
 
 use clap::Args;
+use clap_complete::ArgValueCandidates;
 
+use crate::complete;
 use crate::ctx::Ctx;
 use crate::db::RevokeReason;
 use crate::error::UserError;
@@ -12,6 +14,7 @@ use super::requests::{find, print_one};
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// Request id
+    #[arg(add = ArgValueCandidates::new(complete::active_request_ids))]
     pub id: i64,
 
     /// Why (kept in the audit log)

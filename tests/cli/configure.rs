@@ -421,8 +421,15 @@ fn configure_prompts_on_a_terminal() {
         }
         pty.send(&format!("{ANA_TOKEN}{}", keys::ENTER));
         assert_eq!(pty.wait(), 0, "{}", pty.screen);
-        assert!(pty.screen.contains("Authenticated as Ana Lima"), "{}", pty.screen);
-        assert!(!pty.screen.contains(ANA_TOKEN), "the hidden prompt does not echo the token");
+        assert!(
+            pty.screen.contains("Authenticated as Ana Lima"),
+            "{}",
+            pty.screen
+        );
+        assert!(
+            !pty.screen.contains(ANA_TOKEN),
+            "the hidden prompt does not echo the token"
+        );
         let show = env.json(&["configure", "show"]);
         assert_eq!(show["project"], PROJECT);
         assert_eq!(show["deployment"], env.deployment());

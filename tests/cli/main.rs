@@ -6,6 +6,7 @@ mod sim;
 mod support;
 
 mod configure;
+mod docs;
 mod help;
 mod keyring;
 mod log;

@@ -19,11 +19,22 @@ impl Pty {
     pub fn spawn(mut command: Command) -> Pty {
         let mut master = -1;
         let mut slave = -1;
-        let mut size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+        let size = libc::winsize {
+            ws_row: 30,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
         // SAFETY: openpty writes two descriptors into the provided integers; the name
         // and termios pointers may be null.
         let rc = unsafe {
-            libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &mut size)
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
         };
         assert_eq!(rc, 0, "openpty failed: {}", std::io::Error::last_os_error());
         // SAFETY: both descriptors were just opened by openpty and are owned here.
@@ -38,7 +49,11 @@ impl Pty {
             .stdout(Stdio::from(slave.try_clone().expect("dup pty")))
             .stderr(Stdio::from(slave));
         let child = command.spawn().expect("spawn on the pty");
-        Pty { master, child, screen: String::new() }
+        Pty {
+            master,
+            child,
+            screen: String::new(),
+        }
     }
 
     fn pump(&mut self) {
@@ -46,7 +61,9 @@ impl Pty {
         loop {
             match self.master.read(&mut buffer) {
                 Ok(0) => break,
-                Ok(n) => self.screen.push_str(&strip_escapes(&String::from_utf8_lossy(&buffer[..n]))),
+                Ok(n) => self
+                    .screen
+                    .push_str(&strip_escapes(&String::from_utf8_lossy(&buffer[..n]))),
                 // EAGAIN: nothing more for now; EIO: the child closed the terminal.
                 Err(_) => break,
             }
@@ -60,11 +77,16 @@ impl Pty {
         let start = self.screen.len();
         loop {
             self.pump();
-            if self.screen[start.min(self.screen.len())..].contains(text) || self.screen.contains(text) {
+            if self.screen[start.min(self.screen.len())..].contains(text)
+                || self.screen.contains(text)
+            {
                 return;
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {text:?}; screen so far:\n{}", self.screen);
+                panic!(
+                    "timed out waiting for {text:?}; screen so far:\n{}",
+                    self.screen
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -72,7 +94,9 @@ impl Pty {
 
     /// Types keys.
     pub fn send(&mut self, keys: &str) {
-        self.master.write_all(keys.as_bytes()).expect("write to pty");
+        self.master
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
         self.master.flush().expect("flush pty");
     }
 

@@ -1,7 +1,9 @@
 //! `opal-jira requests`: list and inspect access requests, bind one to a ticket.
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCandidates;
 
+use crate::complete;
 use crate::ctx::Ctx;
 use crate::db::{Request, RequestFilter};
 use crate::error::UserError;
@@ -27,7 +29,7 @@ pub struct ListArgs {
     pub all: bool,
 
     /// Only requests for this resource
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::resource_names))]
     pub resource: Option<String>,
 
     /// Only requests bound to this ticket
@@ -38,12 +40,14 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Request id
+    #[arg(add = ArgValueCandidates::new(complete::active_request_ids))]
     pub id: i64,
 }
 
 #[derive(Debug, Args)]
 pub struct BindArgs {
     /// Request id
+    #[arg(add = ArgValueCandidates::new(complete::active_request_ids))]
     pub id: i64,
 
     /// Ticket key, e.g. OPS-12

@@ -5,7 +5,9 @@ mod add;
 mod list;
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCandidates;
 
+use crate::complete;
 use crate::ctx::Ctx;
 
 #[derive(Debug, Subcommand)]
@@ -21,6 +23,7 @@ pub enum ResourcesCommand {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// Name of the resource
+    #[arg(add = ArgValueCandidates::new(complete::resource_names))]
     pub name: String,
 }
 
