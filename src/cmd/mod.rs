@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod configure;
 pub mod log;
+pub mod pickers;
 pub mod reconcile;
 pub mod request;
 pub mod requests;

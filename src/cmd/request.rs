@@ -15,8 +15,10 @@ use crate::db::{NewRequest, Resource, TicketRef};
 use crate::duration;
 use crate::error::UserError;
 use crate::hooks::{self, HookVars};
-use crate::jira::{self, Issue, StatusCategory};
+use crate::jira::{self, Issue, StatusCategory, jql};
 use crate::render::request_json;
+
+use super::pickers;
 
 /// Request access to a resource, and grant it
 ///
@@ -64,8 +66,23 @@ pub struct Requester {
 pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     let now = ctx.now();
     let db = ctx.db()?;
-    let resource = pick_resource(ctx, args.resource.as_deref())?;
-    let expires_at = expiry(args, now)?;
+    // On a terminal, whatever the flags leave open is asked for; elsewhere the same gaps
+    // are errors that name the flag.
+    let no_expiry = args.expire.is_none() && args.until.is_none() && !args.indefinite;
+    let interactive = ctx.ui.can_prompt() && (args.resource.is_none() || no_expiry);
+    let resource = match &args.resource {
+        None if interactive => pickers::resource(db.resources()?)?,
+        name => pick_resource(ctx, name.as_deref())?,
+    };
+    let ticket_key = match &args.ticket {
+        None if interactive && args.for_email.is_none() => pick_ticket(ctx)?,
+        key => key.clone(),
+    };
+    let expires_at = if interactive && no_expiry {
+        pickers::expiry(&resource, ticket_key.is_some(), now)?
+    } else {
+        expiry(args, now)?
+    };
     check_max_expire(&resource, expires_at, now)?;
 
     let requested_by = configured_user(ctx)?;
@@ -76,10 +93,20 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
             identity: requested_by.identity.clone(),
         },
     };
-    let ticket = match &args.ticket {
+    let ticket = match &ticket_key {
         Some(key) => Some(check_ticket(ctx, key, &requester)?.1),
         None => None,
     };
+    if interactive {
+        let until = expires_at.map_or("the ticket closes".to_string(), |at| rfc3339(at));
+        let bound = ticket
+            .as_ref()
+            .map_or(String::new(), |ticket| format!(", bound to {}", ticket.key));
+        pickers::confirm(&format!(
+            "{} for {} until {until}{bound}",
+            resource.name, requester.email
+        ))?;
+    }
 
     let new = NewRequest {
         resource: resource.name.clone(),
@@ -150,6 +177,15 @@ fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::R
         .into())
 }
 
+/// The open tickets assigned to the configured user, to pick from.
+fn pick_ticket(ctx: &Ctx) -> anyhow::Result<Option<String>> {
+    let project = &ctx.connection()?.project;
+    let issues = ctx
+        .jira()?
+        .search(&jql::my_tickets(project, None, false), 50)?;
+    pickers::ticket(&issues)
+}
+
 /// `--resource`, or the only resource there is.
 fn pick_resource(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<Resource> {
     let db = ctx.db()?;
@@ -167,7 +203,6 @@ fn pick_resource(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<Resource> {
         0 => Err(UserError::usage("no resources are registered")
             .hint("An admin adds one with `opal-jira resources add NAME --revoke CMD`.")
             .into()),
-        // TODO(#6): offer a picker on a terminal.
         _ => {
             let names: Vec<String> = resources
                 .into_iter()

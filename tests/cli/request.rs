@@ -310,3 +310,89 @@ fn plain_http_to_a_remote_host_is_refused() {
         .code(2)
         .stderr_has("refusing plain http://");
 }
+
+#[test]
+fn on_a_terminal_missing_choices_are_picked_and_confirmed() {
+    use crate::pty::{Pty, keys};
+    for flavor in FLAVORS {
+        let env = env_with_db(flavor);
+        env.run(&[
+            "resources",
+            "add",
+            "host",
+            "--revoke",
+            "true",
+            "--description",
+            "The bastion",
+        ])
+        .success();
+        env.ticket("Disk full on db-3", ANA);
+        let (_, rotate) = env.sim.add_issue(PROJECT, "Rotate keys", "new", Some(ANA));
+
+        let mut pty = Pty::spawn(env.command(&["request", "--reason", "picked"]));
+        pty.expect("Resource");
+        pty.send("bastion");
+        pty.expect("The bastion");
+        pty.send(keys::ENTER);
+        pty.expect("Ticket");
+        pty.send("rotate");
+        pty.send(keys::ENTER);
+        pty.expect("Access for");
+        pty.send(keys::ENTER);
+        pty.expect("Grant it?");
+        assert!(
+            pty.screen.contains(&format!(
+                "host for {ANA} until 2026-12-03T18:00:00Z, bound to {rotate}"
+            )),
+            "{}",
+            pty.screen
+        );
+        pty.send("y");
+        assert_eq!(pty.wait(), 0, "{}", pty.screen);
+
+        let request = &env.json(&["requests", "list"])[0];
+        assert_eq!(request["resource"], "host");
+        assert_eq!(request["ticket"]["key"], rotate.as_str());
+        assert_eq!(request["expires_at"], "2026-12-03T18:00:00Z");
+        assert_eq!(request["reason"], "picked");
+    }
+}
+
+#[test]
+fn the_expiry_choice_respects_the_maximum_and_a_no_cancels() {
+    use crate::pty::{Pty, keys};
+    let env = env_with_db(Flavor::Cloud);
+    env.run(&[
+        "resources",
+        "add",
+        "short",
+        "--revoke",
+        "true",
+        "--max-expire",
+        "2h",
+    ])
+    .success();
+    let mut pty = Pty::spawn(env.command(&["request", "--resource", "short"]));
+    pty.expect("Ticket");
+    pty.send(keys::ENTER);
+    pty.expect("another duration");
+    assert!(pty.screen.contains("2h (the maximum)"), "{}", pty.screen);
+    assert!(
+        !pty.screen.contains("8h") && !pty.screen.contains("until the ticket closes"),
+        "{}",
+        pty.screen
+    );
+    pty.send(keys::DOWN);
+    pty.send(keys::DOWN);
+    pty.send(keys::ENTER);
+    pty.expect("Duration");
+    pty.send(&format!("3h{}", keys::ENTER));
+    pty.expect("the maximum for this resource is 2h");
+    pty.send(&format!("{}{}", "\u{7f}".repeat(2), "90m"));
+    pty.send(keys::ENTER);
+    pty.expect("Grant it?");
+    pty.send("n");
+    assert_eq!(pty.wait(), 1, "{}", pty.screen);
+    assert!(pty.screen.contains("cancelled"), "{}", pty.screen);
+    assert_eq!(request_count(&env), 0);
+}
