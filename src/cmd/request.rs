@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
         None => None,
     };
     if interactive {
-        let until = expires_at.map_or("the ticket closes".to_string(), |at| rfc3339(at));
+        let until = expires_at.map_or("the ticket closes".to_string(), rfc3339);
         let bound = ticket
             .as_ref()
             .map_or(String::new(), |ticket| format!(", bound to {}", ticket.key));
