@@ -306,12 +306,14 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List requests (active ones unless --all), newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind an active request to a ticket (the same ticket rules as `request`)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Move the expiry of an active request')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'opal-jira;requests;list' {
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Only requests for this resource')
             [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'Only requests bound to this ticket')
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Only active requests that end within this time, e.g. 2h')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite file holding resources, requests and the audit log')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Jira connection profile to use (one keyring entry each)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people or JSON for scripts')
@@ -358,10 +360,28 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'opal-jira;requests;extend' {
+            [CompletionResult]::new('--expire', '--expire', [CompletionResultType]::ParameterName, 'New duration, counted from now, e.g. 4h')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'New expiry time (RFC 3339)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite file holding resources, requests and the audit log')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Jira connection profile to use (one keyring entry each)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people or JSON for scripts')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'opal-jira;requests;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List requests (active ones unless --all), newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind an active request to a ticket (the same ticket rules as `request`)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Move the expiry of an active request')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -372,6 +392,9 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             break
         }
         'opal-jira;requests;help;bind' {
+            break
+        }
+        'opal-jira;requests;help;extend' {
             break
         }
         'opal-jira;requests;help;help' {
@@ -499,6 +522,7 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List requests (active ones unless --all), newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request')
             [CompletionResult]::new('bind', 'bind', [CompletionResultType]::ParameterValue, 'Bind an active request to a ticket (the same ticket rules as `request`)')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Move the expiry of an active request')
             break
         }
         'opal-jira;help;requests;list' {
@@ -508,6 +532,9 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             break
         }
         'opal-jira;help;requests;bind' {
+            break
+        }
+        'opal-jira;help;requests;extend' {
             break
         }
         'opal-jira;help;revoke' {

@@ -103,6 +103,9 @@ _opal__jira() {
             opal__jira__subcmd__help__subcmd__requests,bind)
                 cmd="opal__jira__subcmd__help__subcmd__requests__subcmd__bind"
                 ;;
+            opal__jira__subcmd__help__subcmd__requests,extend)
+                cmd="opal__jira__subcmd__help__subcmd__requests__subcmd__extend"
+                ;;
             opal__jira__subcmd__help__subcmd__requests,list)
                 cmd="opal__jira__subcmd__help__subcmd__requests__subcmd__list"
                 ;;
@@ -127,6 +130,9 @@ _opal__jira() {
             opal__jira__subcmd__requests,bind)
                 cmd="opal__jira__subcmd__requests__subcmd__bind"
                 ;;
+            opal__jira__subcmd__requests,extend)
+                cmd="opal__jira__subcmd__requests__subcmd__extend"
+                ;;
             opal__jira__subcmd__requests,help)
                 cmd="opal__jira__subcmd__requests__subcmd__help"
                 ;;
@@ -138,6 +144,9 @@ _opal__jira() {
                 ;;
             opal__jira__subcmd__requests__subcmd__help,bind)
                 cmd="opal__jira__subcmd__requests__subcmd__help__subcmd__bind"
+                ;;
+            opal__jira__subcmd__requests__subcmd__help,extend)
+                cmd="opal__jira__subcmd__requests__subcmd__help__subcmd__extend"
                 ;;
             opal__jira__subcmd__requests__subcmd__help,help)
                 cmd="opal__jira__subcmd__requests__subcmd__help__subcmd__help"
@@ -529,7 +538,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__help__subcmd__requests)
-            opts="list show bind"
+            opts="list show bind extend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +552,20 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__help__subcmd__requests__subcmd__bind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opal__subcmd__jira__subcmd__help__subcmd__requests__subcmd__extend)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -811,7 +834,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version list show bind help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version list show bind extend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,8 +889,42 @@ _opal__jira() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opal__subcmd__jira__subcmd__requests__subcmd__extend)
+            opts="-v -q -h -V --expire --until --db --profile --output --verbose --quiet --no-input --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expire)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opal__subcmd__jira__subcmd__requests__subcmd__help)
-            opts="list show bind help"
+            opts="list show bind extend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,6 +938,20 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__help__subcmd__bind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opal__subcmd__jira__subcmd__requests__subcmd__help__subcmd__extend)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -937,7 +1008,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__list)
-            opts="-v -q -h -V --all --resource --ticket --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --all --resource --ticket --expiring-within --db --profile --output --verbose --quiet --no-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,6 +1019,10 @@ _opal__jira() {
                     return 0
                     ;;
                 --ticket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -278,11 +278,13 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand list 'List requests (active ones unless --all), newest first'
             cand show 'Show one request'
             cand bind 'Bind an active request to a ticket (the same ticket rules as `request`)'
+            cand extend 'Move the expiry of an active request'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opal-jira;requests;list'= {
             cand --resource 'Only requests for this resource'
             cand --ticket 'Only requests bound to this ticket'
+            cand --expiring-within 'Only active requests that end within this time, e.g. 2h'
             cand --db 'SQLite file holding resources, requests and the audit log'
             cand --profile 'Jira connection profile to use (one keyring entry each)'
             cand --output 'Output format: a table for people or JSON for scripts'
@@ -326,10 +328,27 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'opal-jira;requests;extend'= {
+            cand --expire 'New duration, counted from now, e.g. 4h'
+            cand --until 'New expiry time (RFC 3339)'
+            cand --db 'SQLite file holding resources, requests and the audit log'
+            cand --profile 'Jira connection profile to use (one keyring entry each)'
+            cand --output 'Output format: a table for people or JSON for scripts'
+            cand -v 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+            cand --verbose 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'opal-jira;requests;help'= {
             cand list 'List requests (active ones unless --all), newest first'
             cand show 'Show one request'
             cand bind 'Bind an active request to a ticket (the same ticket rules as `request`)'
+            cand extend 'Move the expiry of an active request'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opal-jira;requests;help;list'= {
@@ -337,6 +356,8 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
         &'opal-jira;requests;help;show'= {
         }
         &'opal-jira;requests;help;bind'= {
+        }
+        &'opal-jira;requests;help;extend'= {
         }
         &'opal-jira;requests;help;help'= {
         }
@@ -446,12 +467,15 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand list 'List requests (active ones unless --all), newest first'
             cand show 'Show one request'
             cand bind 'Bind an active request to a ticket (the same ticket rules as `request`)'
+            cand extend 'Move the expiry of an active request'
         }
         &'opal-jira;help;requests;list'= {
         }
         &'opal-jira;help;requests;show'= {
         }
         &'opal-jira;help;requests;bind'= {
+        }
+        &'opal-jira;help;requests;extend'= {
         }
         &'opal-jira;help;revoke'= {
         }

@@ -183,21 +183,23 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s q -l qui
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s V -l version -d 'Print version'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -s q -l quiet -d 'Print only results and errors'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -s V -l version -d 'Print version'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -f -a "list" -d 'List requests (active ones unless --all), newest first'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -f -a "show" -d 'Show one request'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -f -a "bind" -d 'Bind an active request to a ticket (the same ticket rules as `request`)'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s q -l quiet -d 'Print only results and errors'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s V -l version -d 'Print version'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -f -a "list" -d 'List requests (active ones unless --all), newest first'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -f -a "show" -d 'Show one request'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -f -a "bind" -d 'Bind an active request to a ticket (the same ticket rules as `request`)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -f -a "extend" -d 'Move the expiry of an active request'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l resource -d 'Only requests for this resource' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l ticket -d 'Only requests bound to this ticket' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l expiring-within -d 'Only active requests that end within this time, e.g. 2h' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
@@ -227,9 +229,21 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -s V -l version -d 'Print version'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l expire -d 'New duration, counted from now, e.g. 4h' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l until -d 'New expiry time (RFC 3339)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s q -l quiet -d 'Print only results and errors'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s V -l version -d 'Print version'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests (active ones unless --all), newest first'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "bind" -d 'Bind an active request to a ticket (the same ticket rules as `request`)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Move the expiry of an active request'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l reason -d 'Why (kept in the audit log)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
@@ -292,3 +306,4 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_see
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List requests (active ones unless --all), newest first'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "bind" -d 'Bind an active request to a ticket (the same ticket rules as `request`)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "extend" -d 'Move the expiry of an active request'

@@ -19,6 +19,7 @@ pub mod kind {
     pub const GRANTED: &str = "granted";
     pub const GRANT_FAILED: &str = "grant_failed";
     pub const BOUND: &str = "bound";
+    pub const EXTENDED: &str = "extended";
     pub const TICKET_MOVED: &str = "ticket_moved";
     pub const REVOKE_STARTED: &str = "revoke_started";
     pub const REVOKED: &str = "revoked";

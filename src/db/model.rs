@@ -168,6 +168,8 @@ pub struct RequestFilter {
     pub all: bool,
     pub resource: Option<String>,
     pub ticket_key: Option<String>,
+    /// Only requests with an expiry at or before this time (indefinite ones never match).
+    pub expiring_before: Option<DateTime<Utc>>,
     pub limit: Option<usize>,
 }
 

@@ -134,6 +134,10 @@ fn list_query(filter: &RequestFilter) -> anyhow::Result<(String, Vec<Value>)> {
         args.push(Value::Text(key.clone()));
         clauses.push(format!("ticket_key = ?{}", args.len()));
     }
+    if let Some(before) = filter.expiring_before {
+        args.push(Value::Text(time_text(before)?));
+        clauses.push(format!("expires_at <= ?{}", args.len()));
+    }
     let mut sql = format!("SELECT {REQUEST_COLUMNS} FROM requests");
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
@@ -350,6 +354,49 @@ impl Db {
             Ok(())
         })
         .store_context(|| format!("cannot bind request {id} to {}", ticket.key))
+    }
+
+    /// Moves the expiry of an active request that has one.
+    pub fn set_expiry(
+        &self,
+        id: i64,
+        expires_at: DateTime<Utc>,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let stored = time_text(expires_at)?;
+        self.write(|tx| {
+            let request = require_active(tx, id, "extended")?;
+            let Some(previous) = request.expires_at else {
+                return Err(UserError::usage(format!(
+                    "request {id} has no expiry: it ends when its ticket closes"
+                ))
+                .into());
+            };
+            tx.execute(
+                "UPDATE requests SET expires_at = ?2 WHERE id = ?1 AND status = 'active'",
+                params![id, stored],
+            )?;
+            insert_event(
+                tx,
+                &NewEvent {
+                    at,
+                    request_id: Some(id),
+                    kind: kind::EXTENDED,
+                    actor,
+                    message: format!(
+                        "moved the expiry of request {id} ({} for {}) from {} to {}",
+                        request.resource,
+                        request.requester,
+                        show_time(previous),
+                        show_time(expires_at)
+                    ),
+                    detail: json!({ "previous": show_time(previous), "expires_at": show_time(expires_at) }),
+                },
+            )?;
+            Ok(())
+        })
+        .store_context(|| format!("cannot change the expiry of request {id}"))
     }
 
     /// Follows a ticket that moved (new key, new URL) for every request bound to Jira

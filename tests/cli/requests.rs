@@ -138,3 +138,96 @@ fn a_failing_manual_revoke_stays_active() {
     assert_eq!(env.json(&["revoke", &id])["status"], "revoked");
     assert_eq!(env.json(&["requests", "show", &id])["error"], Value::Null);
 }
+
+#[test]
+fn expiring_within_finds_access_about_to_end() {
+    let env = setup(Flavor::Cloud);
+    let (_, key) = env.ticket("t", ANA);
+    let soon = env.json(&["request", "--resource", "db", "--expire", "30m"])["id"].clone();
+    env.json(&["request", "--resource", "db", "--expire", "1d"]);
+    env.json(&[
+        "request",
+        "--resource",
+        "host",
+        "--ticket",
+        &key,
+        "--indefinite",
+    ]);
+    let list = env.json(&["requests", "list", "--expiring-within", "1h"]);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], soon);
+    assert_eq!(
+        env.json(&["requests", "list", "--expiring-within", "2d"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    env.run(&["requests", "list", "--expiring-within", "soon"])
+        .code(2)
+        .stderr_has("invalid duration");
+    env.run(&["requests", "list", "--all", "--expiring-within", "1h"])
+        .code(2);
+}
+
+#[test]
+fn extend_moves_the_expiry_within_the_maximum() {
+    let mut env = setup(Flavor::Cloud);
+    env.run(&[
+        "resources",
+        "add",
+        "capped",
+        "--revoke",
+        "true",
+        "--max-expire",
+        "8h",
+    ])
+    .success();
+    let id = env.json(&["request", "--resource", "capped", "--expire", "2h"])["id"].to_string();
+    env.at("2026-12-03T11:00:00Z");
+    let extended = env.json(&["requests", "extend", &id, "--expire", "4h"]);
+    assert_eq!(extended["expires_at"], "2026-12-03T15:00:00Z");
+    let extended = env.json(&["requests", "extend", &id, "--until", "2026-12-03T18:00:00Z"]);
+    assert_eq!(extended["expires_at"], "2026-12-03T18:00:00Z");
+    // The maximum counts from the original grant at 10:00, not from now.
+    env.run(&["requests", "extend", &id, "--expire", "8h"])
+        .code(2)
+        .stderr_has("until 2026-12-03T18:00:00Z at the latest");
+    env.run(&["requests", "extend", &id, "--until", "2026-12-03T10:30:00Z"])
+        .code(2)
+        .stderr_has("not in the future");
+    env.run(&["requests", "extend", &id]).code(2);
+    env.run(&["requests", "extend", "999", "--expire", "1h"])
+        .code(2)
+        .stderr_has("no request 999");
+    let events = env.json_lines(&["log", "--request", &id]);
+    let extended: Vec<_> = events
+        .iter()
+        .filter(|event| event["kind"] == "extended")
+        .collect();
+    assert_eq!(extended.len(), 2, "{events:?}");
+    assert!(
+        extended[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("to 2026-12-03T18:00:00Z")
+    );
+
+    let (_, key) = env.ticket("t", ANA);
+    let bound = env.json(&[
+        "request",
+        "--resource",
+        "db",
+        "--ticket",
+        &key,
+        "--indefinite",
+    ])["id"]
+        .to_string();
+    env.run(&["requests", "extend", &bound, "--expire", "1h"])
+        .code(2)
+        .stderr_has("no expiry");
+    env.run(&["revoke", &id]).success();
+    env.run(&["requests", "extend", &id, "--expire", "1h"])
+        .code(2)
+        .stderr_has("only an active request");
+}

@@ -1,11 +1,14 @@
 //! `opal-jira requests`: list and inspect access requests, bind one to a ticket.
 
+mod extend;
+
 use clap::{Args, Subcommand};
 use clap_complete::ArgValueCandidates;
 
 use crate::complete;
 use crate::ctx::Ctx;
 use crate::db::{Request, RequestFilter};
+use crate::duration;
 use crate::error::UserError;
 use crate::jira;
 use crate::render::{REQUEST_HEADER, request_fields, request_json, request_row};
@@ -20,6 +23,7 @@ pub enum RequestsCommand {
     Show(ShowArgs),
     /// Bind an active request to a ticket (the same ticket rules as `request`)
     Bind(BindArgs),
+    Extend(extend::ExtendArgs),
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +39,10 @@ pub struct ListArgs {
     /// Only requests bound to this ticket
     #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
     pub ticket: Option<String>,
+
+    /// Only active requests that end within this time, e.g. 2h
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse, conflicts_with = "all")]
+    pub expiring_within: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +68,7 @@ pub fn run(ctx: &Ctx, command: &RequestsCommand) -> anyhow::Result<()> {
         RequestsCommand::List(args) => list(ctx, args),
         RequestsCommand::Show(args) => print_one(ctx, &find(ctx, args.id)?),
         RequestsCommand::Bind(args) => bind(ctx, args),
+        RequestsCommand::Extend(args) => extend::run(ctx, args),
     }
 }
 
@@ -68,6 +77,9 @@ fn list(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
         all: args.all,
         resource: args.resource.clone(),
         ticket_key: args.ticket.clone(),
+        expiring_before: args
+            .expiring_within
+            .map(|seconds| ctx.now() + chrono::Duration::seconds(seconds)),
         limit: None,
     };
     let requests = ctx.db()?.list_requests(&filter)?;
