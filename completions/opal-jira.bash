@@ -206,7 +206,7 @@ _opal__jira() {
 
     case "${cmd}" in
         opal__jira)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version configure tickets resources request requests revoke reconcile log completions help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version configure tickets resources request requests revoke reconcile log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,6 +224,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -232,7 +236,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__completions)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +254,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -258,7 +266,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__configure)
-            opts="-v -q -h -V --deployment --workspace --url --project --email --token-stdin --no-verify --db --profile --output --verbose --quiet --no-input --help --version show remove help"
+            opts="-v -q -h -V --deployment --workspace --url --project --email --token-stdin --no-verify --db --profile --output --verbose --quiet --no-input --color --help --version show remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,6 +302,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -360,7 +372,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__configure__subcmd__remove)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +388,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -386,7 +402,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__configure__subcmd__show)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +418,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -720,7 +740,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__log)
-            opts="-v -q -h -V --request --since --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --request --since --until --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,6 +751,10 @@ _opal__jira() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,6 +770,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -754,7 +782,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__reconcile)
-            opts="-v -q -h -V --dry-run --jobs --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --dry-run --jobs --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,6 +804,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -784,7 +816,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__request)
-            opts="-v -q -h -V --resource --ticket --for --expire --until --indefinite --reason --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --resource --ticket --for --expire --until --indefinite --reason --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +858,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -834,7 +870,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version list show bind extend help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version list show bind extend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +888,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -860,7 +900,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__bind)
-            opts="-v -q -h -V --ticket --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --ticket --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -882,6 +922,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -890,7 +934,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__extend)
-            opts="-v -q -h -V --expire --until --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --expire --until --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +958,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1008,7 +1056,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__list)
-            opts="-v -q -h -V --all --resource --ticket --expiring-within --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --all --resource --ticket --expiring-within --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,6 +1086,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1046,7 +1098,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__show)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,6 +1116,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1072,7 +1128,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__resources)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version add list remove help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1146,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1098,7 +1158,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__resources__subcmd__add)
-            opts="-v -q -h -V --revoke --grant --description --max-expire --timeout --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --revoke --grant --description --max-expire --timeout --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,6 +1194,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1214,7 +1278,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__resources__subcmd__list)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1230,6 +1294,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1240,7 +1308,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__resources__subcmd__remove)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,6 +1326,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1266,7 +1338,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__revoke)
-            opts="-v -q -h -V --reason --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --reason --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1360,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1296,7 +1372,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__tickets)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version search show help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version search show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1312,6 +1388,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1378,7 +1458,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__tickets__subcmd__search)
-            opts="-v -q -h -V --all-statuses --limit --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --all-statuses --limit --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1480,10 @@ _opal__jira() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1408,7 +1492,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__tickets__subcmd__show)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --help --version"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1424,6 +1508,10 @@ _opal__jira() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_opal_jira_global_optspecs
-    string join \n db= profile= output= v/verbose q/quiet no-input h/help V/version
+    string join \n db= profile= output= v/verbose q/quiet no-input color= h/help V/version
 end
 
 function __fish_opal_jira_needs_command
@@ -28,6 +28,9 @@ complete -c opal-jira -n "__fish_opal_jira_needs_command" -l db -d 'SQLite file 
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_needs_command" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -52,6 +55,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not _
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -l token-stdin -d 'Read the API token (Cloud) or personal access token (Data Center) from stdin'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -l no-verify -d 'Save without checking the connection against Jira'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and not __fish_seen_subcommand_from show remove help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
@@ -66,6 +72,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -75,6 +84,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand configure; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -87,6 +99,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __f
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and not __fish_seen_subcommand_from search show help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -100,6 +115,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -l all-statuses -d 'Include tickets whose status category is Done'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print only results and errors'
@@ -110,6 +128,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand tickets; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -122,6 +143,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not _
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and not __fish_seen_subcommand_from add list remove help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -140,6 +164,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -149,6 +176,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -158,6 +188,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -177,6 +210,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l db -d 'S
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l indefinite -d 'No expiry: access ends only when the ticket closes (needs --ticket)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s q -l quiet -d 'Print only results and errors'
@@ -187,6 +223,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __fish_seen_subcommand_from list show bind extend help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -204,6 +243,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l all -d 'Include revoked and failed requests'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
@@ -214,6 +256,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -224,6 +269,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from bind" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -235,6 +283,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from extend" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -250,6 +301,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l db -d 'SQ
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -260,6 +314,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l db -d 
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l dry-run -d 'Report what would be revoked, and change nothing'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s q -l quiet -d 'Print only results and errors'
@@ -268,10 +325,14 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s h -l h
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s V -l version -d 'Print version'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l request -d 'Only events of this request' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l until -d 'Only events before this time (RFC 3339)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -281,6 +342,9 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l db -
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'

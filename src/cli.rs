@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cmd;
 use crate::ctx::Ctx;
-use crate::ui::OutputFormat;
+use crate::ui::{ColorChoice, OutputFormat};
 
 /// Time-bound access to named resources, tied to Jira tickets.
 ///
@@ -66,6 +66,16 @@ pub struct GlobalArgs {
     /// Never prompt (implied when stdin is not a terminal)
     #[arg(long, global = true)]
     pub no_input: bool,
+
+    /// When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]

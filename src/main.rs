@@ -42,7 +42,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let clock = Clock::from_env()?;
-    let ui = Ui::new(cli.global.output, cli.global.quiet, cli.global.no_input);
+    let ui = Ui::new(
+        cli.global.output,
+        cli.global.quiet,
+        cli.global.no_input,
+        cli.global.color,
+    );
     let ctx = Ctx::new(cli.global, ui, clock);
     cli::run(&ctx, &cli.command)
 }
@@ -51,7 +56,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn report(err: &anyhow::Error) {
     let mut chain = err.chain();
     if let Some(top) = chain.next() {
-        eprintln!("opal-jira: error: {}", sanitize(&top.to_string()));
+        let label = console::style("error:").red().bold().for_stderr();
+        eprintln!("opal-jira: {label} {}", sanitize(&top.to_string()));
     }
     for cause in chain {
         // A UserError deeper in the chain has already been said by its wrapper when the
@@ -62,7 +68,11 @@ fn report(err: &anyhow::Error) {
         }
     }
     for hint in error::hints(err) {
-        eprintln!("hint: {}", sanitize(&hint));
+        eprintln!(
+            "{} {}",
+            console::style("hint:").cyan().for_stderr(),
+            sanitize(&hint)
+        );
     }
     if error::exit_kind(err) == ExitKind::Usage {
         log::debug!("exiting with status 2 (usage or configuration error)");

@@ -1,7 +1,7 @@
 //! The contract's JSON shapes and the matching table cells, in one place so that every
 //! command prints a ticket or a request the same way.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -62,9 +62,19 @@ fn ticket_ref_json(ticket: &TicketRef) -> Value {
     json!({"key": ticket.key, "id": ticket.id, "url": ticket.url})
 }
 
-/// A time for a table cell: UTC, to the minute, with how far it is from now.
+/// A time for a table cell: local time, to the minute, with how far it is from now.
 pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let stamp = at.format("%Y-%m-%d %H:%M UTC");
+    stamped(at, now, "%Y-%m-%d %H:%M")
+}
+
+/// A time for a `key: value` line: local time with its UTC offset, and how far it is
+/// from now.
+pub fn when_long(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    stamped(at, now, "%Y-%m-%d %H:%M:%S %:z")
+}
+
+fn stamped(at: DateTime<Utc>, now: DateTime<Utc>, format: &str) -> String {
+    let stamp = at.with_timezone(&Local).format(format);
     let seconds = (at - now).num_seconds();
     if seconds >= 0 {
         format!("{stamp} (in {})", short_span(seconds))
@@ -140,12 +150,14 @@ pub fn request_fields(request: &Request, now: DateTime<Utc>) -> Vec<(&'static st
         ("requester", request.requester.clone()),
         ("requested by", request.requested_by.clone()),
         ("status", request.status.as_str().to_string()),
-        ("created", when(request.created_at, now)),
+        ("created", when_long(request.created_at, now)),
         (
             "expires",
             request
                 .expires_at
-                .map_or("when the ticket closes".to_string(), |at| when(at, now)),
+                .map_or("when the ticket closes".to_string(), |at| {
+                    when_long(at, now)
+                }),
         ),
     ];
     if let Some(ticket) = &request.ticket {
@@ -155,7 +167,7 @@ pub fn request_fields(request: &Request, now: DateTime<Utc>) -> Vec<(&'static st
         fields.push(("reason", reason.clone()));
     }
     if let Some(at) = request.revoked_at {
-        fields.push(("revoked", when(at, now)));
+        fields.push(("revoked", when_long(at, now)));
     }
     if let Some(reason) = request.revoke_reason {
         fields.push(("revoke reason", reason.as_str().to_string()));

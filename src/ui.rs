@@ -10,8 +10,29 @@
 use std::io::{self, IsTerminal as _, Write as _};
 
 use clap::ValueEnum;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
+
+/// The `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream: `always` wins over NO_COLOR; `auto` needs a terminal
+    /// and no NO_COLOR.
+    fn enabled(self, terminal: bool) -> bool {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        }
+    }
+}
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,15 +48,21 @@ pub struct Ui {
     quiet: bool,
     no_input: bool,
     stdout_tty: bool,
+    stdout_color: bool,
 }
 
 impl Ui {
-    pub fn new(format: OutputFormat, quiet: bool, no_input: bool) -> Self {
+    pub fn new(format: OutputFormat, quiet: bool, no_input: bool, color: ColorChoice) -> Self {
+        let stdout_tty = io::stdout().is_terminal();
+        let stdout_color = color.enabled(stdout_tty);
+        console::set_colors_enabled(stdout_color);
+        console::set_colors_enabled_stderr(color.enabled(io::stderr().is_terminal()));
         Ui {
             format,
             quiet,
             no_input,
-            stdout_tty: io::stdout().is_terminal(),
+            stdout_tty,
+            stdout_color,
         }
     }
 
@@ -82,8 +109,27 @@ impl Ui {
             .load_style(presets::UTF8_BORDERS_ONLY)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(header.to_vec());
+        if self.stdout_color {
+            table.enforce_styling();
+        }
+        // Status words are coloured so that what needs attention stands out.
+        let status_columns: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| matches!(**name, "STATUS" | "ACTION"))
+            .map(|(index, _)| index)
+            .collect();
         for row in rows {
-            table.add_row(row.iter().map(|cell| sanitize(cell)).collect::<Vec<_>>());
+            let cells = row.iter().enumerate().map(|(index, text)| {
+                let cell = Cell::new(sanitize(text));
+                match status_color(text) {
+                    Some(color) if self.stdout_color && status_columns.contains(&index) => {
+                        cell.fg(color)
+                    }
+                    _ => cell,
+                }
+            });
+            table.add_row(cells.collect::<Vec<_>>());
         }
         self.stdout_line(&table.to_string())
     }
@@ -116,7 +162,20 @@ impl Ui {
 
     /// A warning on stderr (shown even with `--quiet`).
     pub fn warn(&self, text: &str) {
-        eprintln!("warning: {}", sanitize(text));
+        eprintln!(
+            "{} {}",
+            console::style("warning:").yellow().for_stderr(),
+            sanitize(text)
+        );
+    }
+}
+
+fn status_color(status: &str) -> Option<Color> {
+    match status {
+        "active" => Some(Color::Green),
+        "failed" => Some(Color::Red),
+        "revoked" | "would revoke" => Some(Color::Yellow),
+        _ => None,
     }
 }
 

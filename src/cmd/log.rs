@@ -18,12 +18,17 @@ pub struct LogArgs {
     /// Only events at or after this time (RFC 3339)
     #[arg(long, value_name = "TIME", value_parser = clock::parse_rfc3339)]
     pub since: Option<DateTime<Utc>>,
+
+    /// Only events before this time (RFC 3339)
+    #[arg(long, value_name = "TIME", value_parser = clock::parse_rfc3339)]
+    pub until: Option<DateTime<Utc>>,
 }
 
 pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<()> {
     let filter = EventFilter {
         request_id: args.request,
         since: args.since,
+        until: args.until,
     };
     let events = ctx.db()?.events(&filter)?;
     if ctx.ui.json() {

@@ -85,6 +85,10 @@ fn events_query(filter: &EventFilter) -> anyhow::Result<(String, Vec<Value>)> {
         args.push(Value::Text(time_text(since)?));
         clauses.push(format!("at >= ?{}", args.len()));
     }
+    if let Some(until) = filter.until {
+        args.push(Value::Text(time_text(until)?));
+        clauses.push(format!("at < ?{}", args.len()));
+    }
     let mut sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events");
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
@@ -240,12 +244,12 @@ mod tests {
         let db = Db::open_in_memory()?;
         let (sql, _) = events_query(&EventFilter {
             request_id: Some(1),
-            since: None,
+            ..EventFilter::default()
         })?;
         assert!(query_plan(&db, &sql, &[Value::Integer(1)])?.contains("audit_events_by_request"));
         let since = EventFilter {
-            request_id: None,
             since: Some(time("2026-12-01T00:00:00Z")),
+            ..EventFilter::default()
         };
         let (sql, args) = events_query(&since)?;
         assert!(query_plan(&db, &sql, &args)?.contains("audit_events_by_at"));

@@ -195,6 +195,8 @@ pub struct EventFilter {
     pub request_id: Option<i64>,
     /// Only events at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Only events before this time.
+    pub until: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

@@ -279,7 +279,7 @@ fn two_processes_racing_for_a_claim_get_one_winner() -> anyhow::Result<()> {
         let started = setup
             .events(&EventFilter {
                 request_id: Some(*id),
-                since: None,
+                ..EventFilter::default()
             })?
             .iter()
             .filter(|e| e.kind == kind::REVOKE_STARTED)

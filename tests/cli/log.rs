@@ -48,3 +48,33 @@ fn events_tell_the_story_oldest_first() {
     let table = env.run(&["log"]).success();
     assert!(table.stdout.starts_with("AT\tREQUEST\tEVENT"), "{table:?}");
 }
+
+#[test]
+fn log_filters_by_time_window() {
+    let mut env = TestEnv::new(Flavor::Cloud);
+    for (at, name) in [
+        ("2026-12-01T10:00:00Z", "a"),
+        ("2026-12-02T10:00:00Z", "b"),
+        ("2026-12-03T10:00:00Z", "c"),
+    ] {
+        env.at(at);
+        env.run(&["resources", "add", name, "--revoke", "true"])
+            .success();
+    }
+    let events = env.json_lines(&[
+        "log",
+        "--since",
+        "2026-12-02T00:00:00Z",
+        "--until",
+        "2026-12-03T00:00:00Z",
+    ]);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        events[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("resource b"),
+        "{events:?}"
+    );
+    assert!(events.iter().all(|e| e["request_id"].is_null()));
+}

@@ -12,6 +12,8 @@ pub struct Pty {
     child: Child,
     /// Everything the child wrote, escape sequences removed.
     pub screen: String,
+    /// Everything the child wrote, as written.
+    pub raw: String,
 }
 
 impl Pty {
@@ -53,6 +55,7 @@ impl Pty {
             master,
             child,
             screen: String::new(),
+            raw: String::new(),
         }
     }
 
@@ -61,9 +64,11 @@ impl Pty {
         loop {
             match self.master.read(&mut buffer) {
                 Ok(0) => break,
-                Ok(n) => self
-                    .screen
-                    .push_str(&strip_escapes(&String::from_utf8_lossy(&buffer[..n]))),
+                Ok(n) => {
+                    let text = String::from_utf8_lossy(&buffer[..n]);
+                    self.screen.push_str(&strip_escapes(&text));
+                    self.raw.push_str(&text);
+                }
                 // EAGAIN: nothing more for now; EIO: the child closed the terminal.
                 Err(_) => break,
             }

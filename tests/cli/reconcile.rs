@@ -379,3 +379,44 @@ fn two_passes_at_once_revoke_each_request_once() {
     };
     assert_eq!(logged, expected, "each revoke command ran exactly once");
 }
+
+#[test]
+fn quiet_reconcile_is_silent_unless_something_happened() {
+    let mut env = setup(Flavor::Cloud);
+    let id = request(&env, &["--expire", "1h"]);
+    let quiet = env.run(&["--quiet", "reconcile"]).success();
+    assert_eq!(
+        (quiet.stdout.as_str(), quiet.stderr.as_str()),
+        ("", ""),
+        "nothing to say"
+    );
+    let chatty = env.run(&["reconcile"]).success();
+    assert!(
+        chatty.stderr.contains("Checked 1 active request"),
+        "{chatty:?}"
+    );
+
+    env.at("2026-12-03T12:00:00Z");
+    let quiet = env.run(&["--quiet", "reconcile"]).success();
+    assert!(
+        quiet
+            .stdout
+            .contains(&format!("{id}\trevoked\tdb for {ANA}\texpired")),
+        "{quiet:?}"
+    );
+    assert_eq!(
+        quiet.stdout.lines().count(),
+        2,
+        "a header and one line: {quiet:?}"
+    );
+
+    let failing = request(&env, &["--expire", "1m"]);
+    env.set_failing("revoke", true);
+    env.at("2026-12-03T13:00:00Z");
+    let quiet = env.run(&["--quiet", "reconcile"]).code(1);
+    assert!(
+        quiet.stdout.contains(&format!("{failing}\tfailed")),
+        "{quiet:?}"
+    );
+    assert!(quiet.stderr.contains("1 failed"), "{quiet:?}");
+}

@@ -231,3 +231,53 @@ fn extend_moves_the_expiry_within_the_maximum() {
         .code(2)
         .stderr_has("only an active request");
 }
+
+#[test]
+fn tables_show_local_time_and_json_stays_utc() {
+    let mut env = setup(Flavor::Cloud);
+    env.set_env("TZ", "Asia/Kolkata");
+    let id = env.json(&["request", "--resource", "db", "--expire", "3h10m"])["id"].to_string();
+    let table = env.run(&["requests", "list"]).success();
+    assert!(
+        table.stdout.contains("2026-12-03 18:40 (in 3h 10m)"),
+        "{table:?}"
+    );
+    let fields = env.run(&["requests", "show", &id]).success();
+    assert!(
+        fields
+            .stdout
+            .contains("2026-12-03 18:40:00 +05:30 (in 3h 10m)"),
+        "{fields:?}"
+    );
+    assert_eq!(
+        env.json(&["requests", "show", &id])["expires_at"],
+        "2026-12-03T13:10:00Z"
+    );
+}
+
+#[test]
+fn colours_follow_the_terminal_no_color_and_the_flag() {
+    use crate::pty::Pty;
+    let mut env = setup(Flavor::Cloud);
+    env.json(&["request", "--resource", "db", "--expire", "1h"]);
+
+    let coloured = |env: &TestEnv, args: &[&str]| -> bool {
+        let mut pty = Pty::spawn(env.command(args));
+        assert_eq!(pty.wait(), 0, "{}", pty.screen);
+        assert!(pty.screen.contains("active"), "{}", pty.screen);
+        pty.raw.contains("\u{1b}[")
+    };
+    // The test environment sets NO_COLOR.
+    assert!(!coloured(&env, &["requests", "list"]));
+    assert!(coloured(&env, &["--color", "always", "requests", "list"]));
+    env.unset_env("NO_COLOR");
+    assert!(coloured(&env, &["requests", "list"]));
+    assert!(!coloured(&env, &["--color", "never", "requests", "list"]));
+    // Piped output has no colour unless asked for; errors are coloured on request too.
+    let piped = env.run(&["requests", "list"]).success();
+    assert!(!piped.stdout.contains('\u{1b}'));
+    let error = env
+        .run(&["--color", "always", "requests", "show", "99"])
+        .code(2);
+    assert!(error.stderr.contains("\u{1b}["), "{error:?}");
+}

@@ -112,6 +112,7 @@ impl TestEnv {
             ),
             ("USER", "tester".to_string()),
             ("NO_COLOR", "1".to_string()),
+            ("TZ", "UTC".to_string()),
             ("OPAL_JIRA_DB", self.db_path().display().to_string()),
             (
                 "__OPAL_JIRA_TEST_KEYRING_DIR",

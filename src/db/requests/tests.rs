@@ -15,7 +15,7 @@ fn ticket(key: &str) -> TicketRef {
 fn events_of(db: &Db, id: i64) -> Vec<AuditEvent> {
     db.events(&EventFilter {
         request_id: Some(id),
-        since: None,
+        ..EventFilter::default()
     })
     .expect("events")
 }
