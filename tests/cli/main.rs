@@ -7,6 +7,7 @@ mod support;
 
 mod configure;
 mod docs;
+mod examples;
 mod help;
 mod keyring;
 mod log;
