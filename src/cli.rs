@@ -22,7 +22,13 @@ use crate::ui::{ColorChoice, OutputFormat};
     name = "opal-jira",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = "Getting started:
+  opal-jira configure                              connect to Jira (once per user)
+  opal-jira resources add prod-db --revoke CMD     register a resource (admins)
+  opal-jira tickets search                         find the tickets assigned to you
+  opal-jira request --ticket OPS-12 --expire 8h    get access until OPS-12 closes, 8h at most
+  opal-jira reconcile                              end what is due (run it from cron)"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -88,7 +94,7 @@ pub enum Command {
     #[command(subcommand)]
     Resources(cmd::resources::ResourcesCommand),
     Request(cmd::request::RequestArgs),
-    /// List and inspect access requests, or bind one to a ticket
+        /// List and inspect access requests; bind one to a ticket or extend it
     #[command(subcommand)]
     Requests(cmd::requests::RequestsCommand),
     /// End one active request now
