@@ -94,7 +94,7 @@ pub enum Command {
     #[command(subcommand)]
     Resources(cmd::resources::ResourcesCommand),
     Request(cmd::request::RequestArgs),
-        /// List and inspect access requests; bind one to a ticket or extend it
+    /// List and inspect access requests; bind one to a ticket or extend it
     #[command(subcommand)]
     Requests(cmd::requests::RequestsCommand),
     /// End one active request now

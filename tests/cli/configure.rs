@@ -9,15 +9,7 @@ use crate::support::{ANA, ANA_TOKEN, FLAVORS, PROJECT, TestEnv, file_contains};
 /// A test environment whose connection must come from the keyring.
 fn keyring_env(flavor: Flavor) -> TestEnv {
     let mut env = TestEnv::new(flavor);
-    for name in [
-        "OPAL_JIRA_TOKEN",
-        "OPAL_JIRA_DEPLOYMENT",
-        "OPAL_JIRA_URL",
-        "OPAL_JIRA_PROJECT",
-        "OPAL_JIRA_EMAIL",
-    ] {
-        env.unset_env(name);
-    }
+    env.without_env_connection();
     env
 }
 

@@ -39,7 +39,11 @@ fn cron_field_ok(field: &str, min: u32, max: u32) -> bool {
         let in_bounds = |text: &str| text.parse::<u32>().is_ok_and(|n| (min..=max).contains(&n));
         let range_ok = range == "*"
             || match range.split_once('-') {
-                Some((low, high)) => in_bounds(low) && in_bounds(high) && low.parse::<u32>().ok() <= high.parse::<u32>().ok(),
+                Some((low, high)) => {
+                    in_bounds(low)
+                        && in_bounds(high)
+                        && low.parse::<u32>().ok() <= high.parse::<u32>().ok()
+                }
                 None => in_bounds(range),
             };
         step_ok && range_ok
@@ -49,7 +53,10 @@ fn cron_field_ok(field: &str, min: u32, max: u32) -> bool {
 /// The opal-jira arguments of a command line, checked against the CLI.
 #[track_caller]
 fn assert_opal_jira_command(words: &[&str]) {
-    let start = words.iter().position(|word| word.ends_with("/opal-jira")).expect("an opal-jira command");
+    let start = words
+        .iter()
+        .position(|word| word.ends_with("/opal-jira"))
+        .expect("an opal-jira command");
     let args = words[start..].iter().map(|word| word.to_string());
     if let Err(err) = opal_jira::cli::command().try_get_matches_from(args) {
         panic!("the example command does not parse: {err}");
@@ -60,19 +67,33 @@ fn assert_opal_jira_command(words: &[&str]) {
 fn the_crontab_example_is_valid() {
     let cron = blocks("cron");
     assert_eq!(cron.len(), 1, "one crontab example");
-    let lines: Vec<&str> = cron[0].lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')).collect();
+    let lines: Vec<&str> = cron[0]
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .collect();
     assert!(!lines.is_empty());
     let bounds = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
     for line in lines {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert!(words.len() > 5, "{line}");
         for (field, (min, max)) in words[..5].iter().zip(bounds) {
-            assert!(cron_field_ok(field, min, max), "bad cron field `{field}` in: {line}");
+            assert!(
+                cron_field_ok(field, min, max),
+                "bad cron field `{field}` in: {line}"
+            );
         }
-        assert!(words[5..].iter().take_while(|word| !word.starts_with('/')).all(|word| word.contains('=')), "{line}");
+        assert!(
+            words[5..]
+                .iter()
+                .take_while(|word| !word.starts_with('/'))
+                .all(|word| word.contains('=')),
+            "{line}"
+        );
         assert_opal_jira_command(&words);
     }
-    assert!(!cron_field_ok("*/0", 0, 59) && !cron_field_ok("61", 0, 59) && !cron_field_ok("5-1", 0, 59));
+    assert!(
+        !cron_field_ok("*/0", 0, 59) && !cron_field_ok("61", 0, 59) && !cron_field_ok("5-1", 0, 59)
+    );
 }
 
 #[test]
@@ -88,17 +109,25 @@ fn the_systemd_units_verify() {
             current = Some((path.trim().to_string(), String::new()));
         } else if let Some((_, text)) = &mut current {
             // `verify` insists that the program exists: point it at the built binary.
-            text.push_str(&line.replace("/usr/local/bin/opal-jira", env!("CARGO_BIN_EXE_opal-jira")));
+            text.push_str(
+                &line.replace("/usr/local/bin/opal-jira", env!("CARGO_BIN_EXE_opal-jira")),
+            );
             text.push('\n');
         }
     }
     units.extend(current);
     let names: Vec<&str> = units.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["opal-jira-reconcile.service", "opal-jira-reconcile.timer"]);
+    assert_eq!(
+        names,
+        ["opal-jira-reconcile.service", "opal-jira-reconcile.timer"]
+    );
 
     for (name, text) in &units {
         std::fs::write(dir.path().join(name), text).expect("write unit");
-        if let Some(exec) = text.lines().find_map(|line| line.strip_prefix("ExecStart=")) {
+        if let Some(exec) = text
+            .lines()
+            .find_map(|line| line.strip_prefix("ExecStart="))
+        {
             assert_opal_jira_command(&exec.split_whitespace().collect::<Vec<_>>());
         }
     }

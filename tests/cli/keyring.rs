@@ -9,16 +9,8 @@ use crate::support::{ANA, ANA_TOKEN, PROJECT, TestEnv};
 /// travelling only through the real keyring backend.
 fn round_trip(backend: Option<&str>) {
     let mut env = TestEnv::new(Flavor::Cloud);
-    for name in [
-        "OPAL_JIRA_TOKEN",
-        "OPAL_JIRA_DEPLOYMENT",
-        "OPAL_JIRA_URL",
-        "OPAL_JIRA_PROJECT",
-        "OPAL_JIRA_EMAIL",
-        "__OPAL_JIRA_TEST_KEYRING_DIR",
-    ] {
-        env.unset_env(name);
-    }
+    env.without_env_connection();
+    env.unset_env("__OPAL_JIRA_TEST_KEYRING_DIR");
     for name in ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
         if let Ok(value) = std::env::var(name) {
             env.set_env(name, &value);

@@ -178,6 +178,19 @@ impl TestEnv {
             .collect()
     }
 
+    /// Removes the environment connection, so that commands look in the keyring.
+    pub fn without_env_connection(&mut self) {
+        for name in [
+            "OPAL_JIRA_TOKEN",
+            "OPAL_JIRA_DEPLOYMENT",
+            "OPAL_JIRA_URL",
+            "OPAL_JIRA_PROJECT",
+            "OPAL_JIRA_EMAIL",
+        ] {
+            self.unset_env(name);
+        }
+    }
+
     pub fn set_env(&mut self, name: &str, value: &str) {
         self.env.retain(|(existing, _)| existing != name);
         self.env.push((name.to_string(), value.to_string()));
