@@ -14,6 +14,7 @@ pub mod db;
 pub mod duration;
 pub mod error;
 pub mod hooks;
+pub mod interrupt;
 pub mod jira;
 pub mod logging;
 pub mod reconcile;

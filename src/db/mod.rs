@@ -17,6 +17,7 @@
 //! `PRAGMA user_version`.
 
 mod audit;
+mod lock;
 pub mod model;
 mod requests;
 mod resources;
@@ -35,6 +36,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Row, Transaction, TransactionBe
 use crate::error::UserError;
 
 pub use audit::kind;
+pub use lock::{LockHolder, PassLock};
 pub use model::{
     AuditEvent, EventFilter, NewRequest, Request, RequestFilter, RequestStatus, Resource,
     RevokeReason, TicketRef,
