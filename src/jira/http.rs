@@ -900,6 +900,67 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_time_limit_bounds_all_calls_together() {
+        let server = TestServer::start(|_| me().after(Duration::from_millis(400)));
+        let client = cloud(&server).with_time_limit(Duration::from_millis(1000));
+        let started = Instant::now();
+        let results: Vec<_> = (0..4).map(|_| client.myself()).collect();
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_millis(1300), "{elapsed:?}");
+        assert!(results[0].is_ok() && results[1].is_ok());
+        // The third attempt is cut at the deadline, the fourth never sent.
+        for err in results[2..].iter().map(|r| r.as_ref().unwrap_err()) {
+            assert!(
+                matches!(err.kind(), JiraErrorKind::OutOfTime { .. }) && err.is_transient(),
+                "{err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("the 1 s allowed for Jira calls ran out")
+            );
+        }
+        assert_eq!(server.requests().len(), 3);
+        assert!(cloud(&server).myself().is_ok(), "the original has no limit");
+    }
+
+    #[test]
+    fn a_rate_limit_wait_past_the_time_limit_is_not_waited() {
+        let server = TestServer::start(|_| Reply::json(429, json!({})).header("Retry-After", "2"));
+        let client = cloud(&server).with_time_limit(Duration::from_secs(1));
+        let started = Instant::now();
+        assert!(client.myself().unwrap_err().is_rate_limited());
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+
+    #[test]
+    fn an_html_404_is_not_a_missing_issue() {
+        let server = TestServer::start(|_| Reply::raw(404, "text/html", "<html>no</html>"));
+        let err = cloud(&server).issue("10001").unwrap_err();
+        assert_eq!(err.status(), Some(404));
+        assert!(!err.is_not_found(), "{err:?}");
+        assert!(err.to_string().contains("HTML page"), "{err}");
+        let server = TestServer::start(|_| Reply::json(404, json!({"errorMessages": ["gone"]})));
+        assert_eq!(cloud(&server).issue("10001").unwrap(), None);
+    }
+
+    #[test]
+    fn the_date_header_tells_the_clock_skew() {
+        let ahead = chrono::Utc::now() + chrono::Duration::seconds(3600);
+        let date = ahead.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let server = TestServer::start(move |_| me().header("Date", &date));
+        let client = cloud(&server);
+        assert_eq!(client.clock_skew(), None);
+        client.myself().unwrap();
+        let skew = client.with_time_limit(Duration::from_secs(5)).clock_skew();
+        let seconds = skew.expect("observed").num_seconds();
+        assert!((3597..=3600).contains(&seconds), "{seconds}");
+
+        let mut headers = HeaderMap::new();
+        headers.insert("date", HeaderValue::from_static("yesterday"));
+        assert_eq!(date_skew(&headers, chrono::Utc::now()), None);
+    }
+
     /// Collects every log line of the test process.
     struct Capture;
 
