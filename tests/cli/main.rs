@@ -10,6 +10,7 @@ mod faults;
 mod help;
 mod keyring;
 mod log;
+mod permissions;
 mod reconcile;
 mod request;
 mod requests;
