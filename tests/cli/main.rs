@@ -6,6 +6,7 @@ mod sim;
 mod support;
 
 mod configure;
+mod crash;
 mod faults;
 mod help;
 mod keyring;
