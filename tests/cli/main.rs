@@ -5,6 +5,7 @@
 mod sim;
 mod support;
 
+mod concurrency;
 mod configure;
 mod crash;
 mod faults;
