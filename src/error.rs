@@ -72,18 +72,29 @@ pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
     Err(UserError::usage(message).into())
 }
 
+/// The first `UserError` in an error chain, whether it is an error in the chain or
+/// context attached to one (`err.context(UserError::..)`).
+pub fn user_error(err: &anyhow::Error) -> Option<&UserError> {
+    // anyhow finds context of a type through every layer; the chain holds the rest.
+    err.downcast_ref::<UserError>().or_else(|| {
+        err.chain()
+            .find_map(|cause| cause.downcast_ref::<UserError>())
+    })
+}
+
 /// The exit kind of an error chain: the first `UserError` in it decides, and anything
 /// else is a plain failure.
 pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<UserError>())
-        .map_or(ExitKind::Failure, |user| user.kind)
+    user_error(err).map_or(ExitKind::Failure, |user| user.kind)
 }
 
 /// The hints attached anywhere in an error chain, in order: those of user errors, and
 /// the advice that goes with a Jira failure.
 pub fn hints(err: &anyhow::Error) -> Vec<String> {
     let mut hints = Vec::new();
+    if let Some(user) = err.downcast_ref::<UserError>() {
+        hints.extend(user.hints.iter().cloned());
+    }
     for cause in err.chain() {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             hints.extend(user.hints.iter().cloned());
@@ -94,6 +105,7 @@ pub fn hints(err: &anyhow::Error) -> Vec<String> {
             hints.push(hint);
         }
     }
-    hints.dedup();
+    let mut seen = std::collections::HashSet::new();
+    hints.retain(|hint| seen.insert(hint.clone()));
     hints
 }

@@ -220,7 +220,9 @@ impl Db {
             )?;
             Ok(id)
         })
-        .store_context(|| format!("cannot record a request for `{}`", new.resource))
+        .store_context(self, || {
+            format!("cannot record a request for `{}`", new.resource)
+        })
     }
 
     /// Records that the grant command succeeded (`report` is `None` for a resource
@@ -251,7 +253,7 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the grant of request {id}"))
+        .store_context(self, || format!("cannot record the grant of request {id}"))
     }
 
     /// Records that the grant failed: the request becomes `failed` with `error`.
@@ -285,19 +287,23 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the failed grant of request {id}"))
+        .store_context(self, || {
+            format!("cannot record the failed grant of request {id}")
+        })
     }
 
     /// The request `id`, if there is one.
     pub fn request(&self, id: i64) -> anyhow::Result<Option<Request>> {
-        Ok(find(&self.conn, id)?).store_context(|| format!("cannot read request {id}"))
+        find(&self.conn, id)
+            .map_err(anyhow::Error::from)
+            .store_context(self, || format!("cannot read request {id}"))
     }
 
     /// The requests matching `filter`, newest first.
     pub fn list_requests(&self, filter: &RequestFilter) -> anyhow::Result<Vec<Request>> {
         let (sql, args) = list_query(filter)?;
         self.query_requests(&sql, args)
-            .store_context(|| "cannot list requests".to_string())
+            .store_context(self, || "cannot list requests".to_string())
     }
 
     /// Every active request, oldest first: what reconcile examines.
@@ -305,7 +311,7 @@ impl Db {
         let sql =
             format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE status = 'active' ORDER BY id");
         self.query_requests(&sql, Vec::new())
-            .store_context(|| "cannot list active requests".to_string())
+            .store_context(self, || "cannot list active requests".to_string())
     }
 
     fn query_requests(&self, sql: &str, args: Vec<Value>) -> anyhow::Result<Vec<Request>> {
@@ -349,7 +355,9 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot bind request {id} to {}", ticket.key))
+        .store_context(self, || {
+            format!("cannot bind request {id} to {}", ticket.key)
+        })
     }
 
     /// Follows a ticket that moved (new key, new URL) for every request bound to Jira
@@ -400,7 +408,9 @@ impl Db {
             }
             Ok(moved.len())
         })
-        .store_context(|| format!("cannot update the requests bound to Jira issue {ticket_id}"))
+        .store_context(self, || {
+            format!("cannot update the requests bound to Jira issue {ticket_id}")
+        })
     }
 
     /// Claims the right to revoke request `id`. Returns `true` to exactly one caller
@@ -496,7 +506,7 @@ impl Db {
             )?;
             Ok(true)
         })
-        .store_context(|| format!("cannot claim request {id} for revoking"))
+        .store_context(self, || format!("cannot claim request {id} for revoking"))
     }
 
     /// Records a successful revoke: the request becomes `revoked` and its claim and error
@@ -549,7 +559,7 @@ impl Db {
             )?;
             Ok(true)
         })
-        .store_context(|| format!("cannot record the revoke of request {id}"))
+        .store_context(self, || format!("cannot record the revoke of request {id}"))
     }
 
     /// Records a failed revoke: the request stays active with `error` set, to be retried
@@ -588,7 +598,9 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the failed revoke of request {id}"))
+        .store_context(self, || {
+            format!("cannot record the failed revoke of request {id}")
+        })
     }
 }
 

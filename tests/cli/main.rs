@@ -17,4 +17,5 @@ mod reconcile;
 mod request;
 mod requests;
 mod resources;
+mod storage;
 mod tickets;
