@@ -15,6 +15,8 @@ mod site;
 mod user;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod testserver;
 
 use std::fmt;
