@@ -1030,4 +1030,77 @@ mod tests {
         assert_eq!(format_ms(60_000), "60s");
         assert_eq!(format_ms(1_500), "1500ms");
     }
+
+    mod properties {
+        //! 256 cases per property by default; `PROPTEST_CASES` asks for more.
+
+        use proptest::prelude::*;
+
+        use super::super::{HookKind, HookVars, expand, parse};
+        use crate::db::RevokeReason;
+
+        fn vars(resource: String, requester: String, ticket: Option<String>) -> HookVars {
+            HookVars {
+                request_id: 42,
+                resource,
+                requester,
+                ticket,
+                reason: Some(RevokeReason::TicketDeleted),
+            }
+        }
+
+        /// Escapes braces the way the brace rule wants literal ones.
+        fn literal(text: &str) -> String {
+            text.replace('{', "{{").replace('}', "}}")
+        }
+
+        proptest! {
+            #[test]
+            fn any_line_is_parsed_or_refused_without_panic(line in any::<String>()) {
+                for kind in [HookKind::Grant, HookKind::Revoke] {
+                    if let Ok(template) = parse(&line, kind) {
+                        let argv = expand(&template, &vars("r".into(), "q".into(), None));
+                        prop_assert!(!argv.is_empty() && !argv[0].is_empty());
+                    }
+                }
+            }
+
+            #[test]
+            fn lines_of_braces_and_names_never_panic(line in "[{}a-z_ ]{0,24}") {
+                for kind in [HookKind::Grant, HookKind::Revoke] {
+                    let _ = parse(&line, kind);
+                }
+            }
+
+            /// Values are never split or read again: whatever a requester or ticket holds
+            /// (spaces, quotes, braces, `$(...)`), each lands in its own argument as is.
+            #[test]
+            fn values_stay_whole_arguments(
+                resource in any::<String>(),
+                requester in any::<String>(),
+                ticket in proptest::option::of(any::<String>()),
+            ) {
+                let line = "revoke {resource} --user=<{requester}> {ticket} {reason} {request_id}";
+                let template = parse(line, HookKind::Revoke).expect("a valid line");
+                let argv = expand(&template, &vars(resource.clone(), requester.clone(), ticket.clone()));
+                prop_assert_eq!(argv, vec![
+                    "revoke".to_string(),
+                    resource,
+                    format!("--user=<{requester}>"),
+                    ticket.unwrap_or_default(),
+                    "ticket_deleted".to_string(),
+                    "42".to_string(),
+                ]);
+            }
+
+            /// Text with doubled braces, quoted as a shell word, comes out as written.
+            #[test]
+            fn literal_text_survives(text in any::<String>().prop_filter("no NUL", |t| !t.contains('\0'))) {
+                let line = format!("prog {}", shell_words::quote(&literal(&text)));
+                let template = parse(&line, HookKind::Grant).expect("a valid line");
+                let argv = expand(&template, &vars(String::new(), String::new(), None));
+                prop_assert_eq!(argv, vec!["prog".to_string(), text]);
+            }
+        }
+    }
 }
