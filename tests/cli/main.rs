@@ -18,4 +18,5 @@ mod request;
 mod requests;
 mod resources;
 mod storage;
+mod terminal;
 mod tickets;
