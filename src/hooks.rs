@@ -13,8 +13,8 @@
 //! than passed to the program as text.
 //!
 //! The child gets no stdin, the Jira token variables are removed from its environment,
-//! its output is captured (the first 4 KiB of each stream), and it runs in its own
-//! process group so that a timeout ends everything it started.
+//! its output is captured (the first 4 KiB of each stream, secrets masked), and it runs
+//! in its own process group so that a timeout ends everything it started.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -104,9 +104,8 @@ pub struct HookReport {
     /// Whether the time limit ran out and the process group was killed.
     pub timed_out: bool,
     pub timeout_ms: u64,
-    /// The start of standard output, decoded lossily, with a note when some was cut.
-    // TODO(#4): output goes to the audit log verbatim; a grant that prints a credential
-    // it created leaves it there. Consider a resource option to drop or redact output.
+    /// The start of standard output, decoded lossily, with recognizable secrets masked
+    /// (it is kept in the audit log; see [`crate::redact`]) and a note when some was cut.
     pub stdout: String,
     /// The start of standard error, decoded lossily, with a note when some was cut.
     pub stderr: String,
@@ -527,7 +526,7 @@ fn render(capture: &Capture, still_open: bool) -> String {
             }
         }
     }
-    let mut text = String::from_utf8_lossy(kept).into_owned();
+    let mut text = crate::redact::secrets(&String::from_utf8_lossy(kept));
     let cut = capture.total - kept.len();
     if cut > 0 {
         text.push_str(&format!("\n[{cut} more bytes not shown]"));

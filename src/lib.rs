@@ -18,6 +18,7 @@ pub mod interrupt;
 pub mod jira;
 pub mod logging;
 pub mod reconcile;
+pub mod redact;
 pub mod render;
 pub mod secret;
 pub mod ui;
