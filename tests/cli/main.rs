@@ -17,6 +17,7 @@ mod reconcile;
 mod request;
 mod requests;
 mod resources;
+mod secrets;
 mod storage;
 mod terminal;
 mod tickets;
