@@ -36,7 +36,7 @@ impl Claimant {
     /// This process on this host.
     pub fn current() -> Claimant {
         Claimant {
-            host: hostname(),
+            host: host_identity(),
             pid: std::process::id(),
         }
     }
@@ -604,11 +604,40 @@ impl Db {
     }
 }
 
+/// This host as claims name it. A claim's pid is only looked up by a process that sees
+/// the same pids: on Linux the name therefore carries the boot and the pid namespace
+/// too, so hosts or containers sharing a host name and a database never take each
+/// other's live claims for dead ones (they wait for the lease instead).
+fn host_identity() -> String {
+    let name = hostname();
+    match pid_space() {
+        Some(space) => format!("{name} ({space})"),
+        None => name,
+    }
+}
+
+/// The boot and pid namespace this process lives in, e.g. `boot 1f0c9a2e, pid ns
+/// 4026531836`.
+#[cfg(target_os = "linux")]
+fn pid_space() -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let boot: String = boot.trim().chars().take(8).collect();
+    let namespace = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    let namespace: String = namespace
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (!boot.is_empty() && !namespace.is_empty()).then(|| format!("boot {boot}, pid ns {namespace}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pid_space() -> Option<String> {
+    None
+}
+
 /// Whether a process with this pid exists on this host. When unsure, it says yes: a
 /// claim then waits for its lease instead of being taken over too early.
-// TODO(#4): hosts (or containers with their own pid namespaces) that share a host name
-// and a database could mistake a live claim for a dead one; the revoke command would
-// then run twice, which the contract requires to be safe, but is still wasteful.
 #[cfg(unix)]
 fn process_exists(pid: i64) -> bool {
     // Pid 0 and negative values would address process groups, not a process.
