@@ -326,14 +326,35 @@ impl JiraClient {
             innermost_cause(err)
         };
         if cause.to_ascii_lowercase().contains("certificate") {
-            cause.push_str(
-                " (if the site uses a private certificate authority, set OPAL_JIRA_CA_CERT)",
-            );
+            cause = self.certificate_problem(&cause);
         }
         JiraErrorKind::Network {
             host: self.host(),
             cause,
             timeout,
+        }
+    }
+}
+
+impl JiraClient {
+    /// Says what is wrong with the site's certificate and what to do; `cause` is the
+    /// TLS library's words. Verification cannot be turned off, so the advice never
+    /// suggests it.
+    fn certificate_problem(&self, cause: &str) -> String {
+        let host = self.base_url.host_str().unwrap_or("?");
+        let lower = cause.to_ascii_lowercase();
+        if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+            format!(
+                "the site's TLS certificate is not valid for `{host}` ({cause}); check the host name in the Jira URL"
+            )
+        } else if lower.contains("expired") || lower.contains("notvalidyet") {
+            format!(
+                "the site's TLS certificate is outside its validity period ({cause}); check this host's clock, or ask the site's administrators to renew it"
+            )
+        } else {
+            format!(
+                "the site's TLS certificate is not trusted ({cause}); if the site uses a private certificate authority, set OPAL_JIRA_CA_CERT to that authority's PEM certificate"
+            )
         }
     }
 }

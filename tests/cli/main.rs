@@ -21,3 +21,4 @@ mod secrets;
 mod storage;
 mod terminal;
 mod tickets;
+mod trust;
