@@ -923,15 +923,17 @@ mod tests {
 
     #[test]
     fn a_time_limit_bounds_all_calls_together() {
-        let server = TestServer::start(|_| me().after(Duration::from_millis(400)));
+        let server = TestServer::start(|_| me().after(Duration::from_millis(250)));
         let client = cloud(&server).with_time_limit(Duration::from_millis(1000));
         let started = Instant::now();
-        let results: Vec<_> = (0..4).map(|_| client.myself()).collect();
+        let results: Vec<_> = (0..6).map(|_| client.myself()).collect();
         let elapsed = started.elapsed();
-        assert!(elapsed < Duration::from_millis(1300), "{elapsed:?}");
-        assert!(results[0].is_ok() && results[1].is_ok());
-        // The third attempt is cut at the deadline, the fourth never sent.
-        for err in results[2..].iter().map(|r| r.as_ref().unwrap_err()) {
+        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+
+        // Calls succeed until the limit; from then on every call fails at once.
+        let done = results.iter().take_while(|r| r.is_ok()).count();
+        assert!((1..6).contains(&done), "{done} calls made it");
+        for err in results[done..].iter().map(|r| r.as_ref().unwrap_err()) {
             assert!(
                 matches!(err.kind(), JiraErrorKind::OutOfTime { .. }) && err.is_transient(),
                 "{err:?}"
@@ -941,7 +943,8 @@ mod tests {
                     .contains("the 1 s allowed for Jira calls ran out")
             );
         }
-        assert_eq!(server.requests().len(), 3);
+        // At most the call cut at the deadline reached the server after the last success.
+        assert!(server.requests().len() <= done + 1);
         assert!(cloud(&server).myself().is_ok(), "the original has no limit");
     }
 
