@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
                 report.errors.push(message.clone());
                 // In table mode the error itself says it all.
                 if ctx.ui.json() {
-                    print(ctx, &report, &[])?;
+                    print(ctx, &report, &[], None)?;
                 }
                 return Err(UserError::failure(message)
                     .hint("It covers the same requests. If passes often overlap, run them less often or raise `--wait`.")
@@ -152,7 +152,9 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
         }
     }
 
-    print(ctx, &report, &active)?;
+    // The configuration error ends the run with its own message; no need to warn twice.
+    let final_error = config_error.as_ref().map(|(message, _)| message.as_str());
+    print(ctx, &report, &active, final_error)?;
     if let Some((message, hint)) = config_error {
         return Err(UserError::usage(message).hint(hint).into());
     }
@@ -278,7 +280,14 @@ fn summary_line(report: &Report) -> String {
     )
 }
 
-fn print(ctx: &Ctx, report: &Report, active: &[Request]) -> anyhow::Result<()> {
+/// Prints the report; in table mode errors become warnings, except `final_error`, which
+/// the run's own error message will say.
+fn print(
+    ctx: &Ctx,
+    report: &Report,
+    active: &[Request],
+    final_error: Option<&str>,
+) -> anyhow::Result<()> {
     if ctx.ui.json() {
         return ctx.ui.print_json(report);
     }
@@ -316,7 +325,9 @@ fn print(ctx: &Ctx, report: &Report, active: &[Request]) -> anyhow::Result<()> {
             .print_table(&["ID", "ACTION", "ACCESS", "DETAIL"], rows)?;
     }
     for error in &report.errors {
-        ctx.ui.warn(error);
+        if Some(error.as_str()) != final_error {
+            ctx.ui.warn(error);
+        }
     }
     if report.failed.is_empty() && report.errors.is_empty() {
         ctx.ui
