@@ -436,11 +436,14 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
         }
         'opal-jira;reconcile' {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many revoke commands may run at once')
+            [CompletionResult]::new('--jira-budget', '--jira-budget', [CompletionResultType]::ParameterName, 'The most time the pass spends asking Jira; tickets not checked by then are reported as unchecked, and expiry is enforced regardless')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for another pass on the same database to finish (0 = not at all)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite file holding resources, requests and the audit log')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Jira connection profile to use (one keyring entry each)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people or JSON for scripts')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Report what would be revoked, and change nothing')
+            [CompletionResult]::new('--allow-mass-deletion', '--allow-mass-deletion', [CompletionResultType]::ParameterName, 'Revoke for deleted tickets even when many disappear at once (after checking that they really were deleted)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')

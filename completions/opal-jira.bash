@@ -782,13 +782,21 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__reconcile)
-            opts="-v -q -h -V --dry-run --jobs --db --profile --output --verbose --quiet --no-input --color --help --version"
+            opts="-v -q -h -V --dry-run --jobs --jira-budget --wait --allow-mass-deletion --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jira-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

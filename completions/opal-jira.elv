@@ -396,11 +396,14 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
         }
         &'opal-jira;reconcile'= {
             cand --jobs 'How many revoke commands may run at once'
+            cand --jira-budget 'The most time the pass spends asking Jira; tickets not checked by then are reported as unchecked, and expiry is enforced regardless'
+            cand --wait 'How long to wait for another pass on the same database to finish (0 = not at all)'
             cand --db 'SQLite file holding resources, requests and the audit log'
             cand --profile 'Jira connection profile to use (one keyring entry each)'
             cand --output 'Output format: a table for people or JSON for scripts'
             cand --color 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`'
             cand --dry-run 'Report what would be revoked, and change nothing'
+            cand --allow-mass-deletion 'Revoke for deleted tickets even when many disappear at once (after checking that they really were deleted)'
             cand -v 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
             cand --verbose 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
             cand -q 'Print only results and errors'

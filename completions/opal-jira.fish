@@ -310,6 +310,8 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -l no-input 
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l jobs -d 'How many revoke commands may run at once' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l jira-budget -d 'The most time the pass spends asking Jira; tickets not checked by then are reported as unchecked, and expiry is enforced regardless' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l wait -d 'How long to wait for another pass on the same database to finish (0 = not at all)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
@@ -318,6 +320,7 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l color 
 always\t''
 never\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l dry-run -d 'Report what would be revoked, and change nothing'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l allow-mass-deletion -d 'Revoke for deleted tickets even when many disappear at once (after checking that they really were deleted)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'

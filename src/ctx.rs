@@ -56,7 +56,8 @@ impl Ctx {
         if let Some(client) = self.jira.get() {
             return Ok(client);
         }
-        let client = JiraClient::new(self.connection()?.jira_config())?;
+        let config = connection::tune_from_env(self.connection()?.jira_config())?;
+        let client = JiraClient::new(config)?;
         Ok(self.jira.get_or_init(|| client))
     }
 

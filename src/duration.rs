@@ -185,4 +185,55 @@ mod tests {
         }
         assert_eq!(format(5_400), "1h30m");
     }
+
+    mod properties {
+        //! 256 cases per property by default; `PROPTEST_CASES` asks for more.
+
+        use proptest::prelude::*;
+
+        use super::super::{MAX_SECONDS, UNITS, format, parse};
+
+        proptest! {
+            #[test]
+            fn any_text_is_parsed_or_refused_without_panic(text in any::<String>()) {
+                match parse(&text) {
+                    Ok(seconds) => {
+                        prop_assert!((1..=MAX_SECONDS).contains(&seconds));
+                        prop_assert_eq!(parse(&format(seconds)), Ok(seconds));
+                    }
+                    Err(err) => prop_assert!(err.to_string().starts_with("invalid duration")),
+                }
+            }
+
+            #[test]
+            fn near_misses_are_parsed_or_refused(text in "[0-9wdhmsWDHMS .+-]{0,12}") {
+                if let Ok(seconds) = parse(&text) {
+                    prop_assert!((1..=MAX_SECONDS).contains(&seconds));
+                    prop_assert!(!text.contains(['.', '+', '-']));
+                }
+            }
+
+            #[test]
+            fn units_largest_first_add_up(values in prop::collection::vec(proptest::option::of(0i64..1000), 5), upper in any::<bool>()) {
+                let mut text = String::new();
+                let mut total = 0;
+                for ((unit, size), value) in UNITS.iter().zip(&values) {
+                    if let Some(value) = value {
+                        let unit = if upper { unit.to_ascii_uppercase() } else { *unit };
+                        text.push_str(&format!("{value}{unit}"));
+                        total += value * size;
+                    }
+                }
+                match parse(&text) {
+                    Ok(seconds) => prop_assert_eq!(seconds, total),
+                    Err(_) => prop_assert!(total == 0, "{text} refused"),
+                }
+            }
+
+            #[test]
+            fn every_duration_formats_and_reads_back(seconds in 1..=MAX_SECONDS) {
+                prop_assert_eq!(parse(&format(seconds)), Ok(seconds));
+            }
+        }
+    }
 }

@@ -88,6 +88,12 @@ fn user_errors(err: &anyhow::Error) -> Vec<&UserError> {
     found
 }
 
+/// The first `UserError` in an error chain, whether it is an error in the chain or
+/// context attached to one (`err.context(UserError::..)`).
+pub fn user_error(err: &anyhow::Error) -> Option<&UserError> {
+    user_errors(err).first().copied()
+}
+
 /// The exit kind of an error chain: the first `UserError` in it decides, and anything
 /// else is a plain failure.
 pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
@@ -111,7 +117,8 @@ pub fn hints(err: &anyhow::Error) -> Vec<String> {
             hints.push(hint);
         }
     }
-    hints.dedup();
+    let mut seen = std::collections::HashSet::new();
+    hints.retain(|hint| seen.insert(hint.clone()));
     hints
 }
 

@@ -13,8 +13,8 @@
 //! than passed to the program as text.
 //!
 //! The child gets no stdin, the Jira token variables are removed from its environment,
-//! its output is captured (the first 4 KiB of each stream), and it runs in its own
-//! process group so that a timeout ends everything it started.
+//! its output is captured (the first 4 KiB of each stream, secrets masked), and it runs
+//! in its own process group so that a timeout ends everything it started.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -104,9 +104,8 @@ pub struct HookReport {
     /// Whether the time limit ran out and the process group was killed.
     pub timed_out: bool,
     pub timeout_ms: u64,
-    /// The start of standard output, decoded lossily, with a note when some was cut.
-    // TODO(#4): output goes to the audit log verbatim; a grant that prints a credential
-    // it created leaves it there. Consider a resource option to drop or redact output.
+    /// The start of standard output, decoded lossily, with recognizable secrets masked
+    /// (it is kept in the audit log; see [`crate::redact`]) and a note when some was cut.
     pub stdout: String,
     /// The start of standard error, decoded lossily, with a note when some was cut.
     pub stderr: String,
@@ -527,7 +526,7 @@ fn render(capture: &Capture, still_open: bool) -> String {
             }
         }
     }
-    let mut text = String::from_utf8_lossy(kept).into_owned();
+    let mut text = crate::redact::secrets(&String::from_utf8_lossy(kept));
     let cut = capture.total - kept.len();
     if cut > 0 {
         text.push_str(&format!("\n[{cut} more bytes not shown]"));
@@ -1029,5 +1028,78 @@ mod tests {
     fn timeouts_are_formatted_readably() {
         assert_eq!(format_ms(60_000), "60s");
         assert_eq!(format_ms(1_500), "1500ms");
+    }
+
+    mod properties {
+        //! 256 cases per property by default; `PROPTEST_CASES` asks for more.
+
+        use proptest::prelude::*;
+
+        use super::super::{HookKind, HookVars, expand, parse};
+        use crate::db::RevokeReason;
+
+        fn vars(resource: String, requester: String, ticket: Option<String>) -> HookVars {
+            HookVars {
+                request_id: 42,
+                resource,
+                requester,
+                ticket,
+                reason: Some(RevokeReason::TicketDeleted),
+            }
+        }
+
+        /// Escapes braces the way the brace rule wants literal ones.
+        fn literal(text: &str) -> String {
+            text.replace('{', "{{").replace('}', "}}")
+        }
+
+        proptest! {
+            #[test]
+            fn any_line_is_parsed_or_refused_without_panic(line in any::<String>()) {
+                for kind in [HookKind::Grant, HookKind::Revoke] {
+                    if let Ok(template) = parse(&line, kind) {
+                        let argv = expand(&template, &vars("r".into(), "q".into(), None));
+                        prop_assert!(!argv.is_empty() && !argv[0].is_empty());
+                    }
+                }
+            }
+
+            #[test]
+            fn lines_of_braces_and_names_never_panic(line in "[{}a-z_ ]{0,24}") {
+                for kind in [HookKind::Grant, HookKind::Revoke] {
+                    let _ = parse(&line, kind);
+                }
+            }
+
+            /// Values are never split or read again: whatever a requester or ticket holds
+            /// (spaces, quotes, braces, `$(...)`), each lands in its own argument as is.
+            #[test]
+            fn values_stay_whole_arguments(
+                resource in any::<String>(),
+                requester in any::<String>(),
+                ticket in proptest::option::of(any::<String>()),
+            ) {
+                let line = "revoke {resource} --user=<{requester}> {ticket} {reason} {request_id}";
+                let template = parse(line, HookKind::Revoke).expect("a valid line");
+                let argv = expand(&template, &vars(resource.clone(), requester.clone(), ticket.clone()));
+                prop_assert_eq!(argv, vec![
+                    "revoke".to_string(),
+                    resource,
+                    format!("--user=<{requester}>"),
+                    ticket.unwrap_or_default(),
+                    "ticket_deleted".to_string(),
+                    "42".to_string(),
+                ]);
+            }
+
+            /// Text with doubled braces, quoted as a shell word, comes out as written.
+            #[test]
+            fn literal_text_survives(text in any::<String>().prop_filter("no NUL", |t| !t.contains('\0'))) {
+                let line = format!("prog {}", shell_words::quote(&literal(&text)));
+                let template = parse(&line, HookKind::Grant).expect("a valid line");
+                let argv = expand(&template, &vars(String::new(), String::new(), None));
+                prop_assert_eq!(argv, vec!["prog".to_string(), text]);
+            }
+        }
     }
 }

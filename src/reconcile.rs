@@ -6,8 +6,16 @@
 //! looked up on its own, and a ticket that could not be checked is never revoked for
 //! it. Time-based revocation needs no Jira at all.
 //!
+//! A 404 is weak evidence: Jira gives it for a deleted ticket and for one this account
+//! may no longer see. So before anything is revoked for `ticket_deleted`,
+//! [`confirm_deletions`] checks that the project is still visible and that the deletions
+//! are not a large share of the bound tickets; either failing looks like a permission
+//! change, and nothing is revoked for it.
+//!
 //! Revocation claims the request in the database first, so two processes can never run
 //! the same revoke command at once; the command runs; then the outcome is recorded.
+//! After SIGINT or SIGTERM ([`crate::interrupt`]) no new revocation starts; those
+//! already running finish and are recorded.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;
@@ -17,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::{Claimant, Db, Request, RevokeReason};
 use crate::hooks::{self, HookReport, HookVars};
+use crate::interrupt;
 use crate::jira::{Issue, JiraClient, StatusCategory};
 
 /// What Jira says about a bound ticket.
@@ -127,9 +136,96 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
             lookup_errors.len()
         ));
     }
-    // TODO(#4): treat a project that became invisible, or every ticket answering 404 at
-    // once, as a configuration error instead of revoking for ticket_deleted.
+    // Deletions are only candidates here: see `confirm_deletions`.
     check
+}
+
+/// Confirmed deletions at once from which a share above one half looks like lost
+/// permissions rather than housekeeping.
+pub const MASS_DELETION_MIN: usize = 3;
+
+/// Why the tickets that answered 404 were not accepted as deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unconfirmed {
+    /// The evidence points at the configuration (the account's permissions): a person
+    /// must look before anything is revoked for `ticket_deleted`.
+    Configuration { message: String, hint: String },
+    /// The project could not be checked (Jira trouble); try again next pass.
+    Unchecked(String),
+}
+
+/// Keeps a 404 from revoking access when it may mean "hidden" rather than "deleted".
+///
+/// When some tickets answered 404 (`TicketState::Gone`), asks for the project (one
+/// request). If the project is not visible, or if at least [`MASS_DELETION_MIN`]
+/// tickets and more than half of the `checked` ones are gone at once (unless
+/// `allow_mass`), the gone tickets are taken out of `check`, so nothing is revoked for
+/// them, and the reason is returned.
+pub fn confirm_deletions(
+    client: &JiraClient,
+    project: &str,
+    check: &mut TicketCheck,
+    checked: usize,
+    allow_mass: bool,
+) -> Option<Unconfirmed> {
+    let gone: Vec<String> = check
+        .states
+        .iter()
+        .filter(|(_, state)| matches!(state, TicketState::Gone))
+        .map(|(id, _)| id.clone())
+        .collect();
+    if gone.is_empty() {
+        return None;
+    }
+    let count = gone.len();
+    let verdict = match client.project(project) {
+        Ok(Some(_)) if allow_mass || count < MASS_DELETION_MIN || count * 2 <= checked => {
+            return None;
+        }
+        Ok(Some(_)) => Unconfirmed::Configuration {
+            message: format!(
+                "{count} of {checked} bound tickets answered 404 at once; not revoking for ticket_deleted, since this looks like lost permissions rather than deleted tickets"
+            ),
+            hint: format!(
+                "Check that the Jira account can still browse every ticket in {project} (issue security levels, project roles). If the tickets really were deleted, run `opal-jira reconcile --allow-mass-deletion` once."
+            ),
+        },
+        Ok(None) => Unconfirmed::Configuration {
+            message: format!(
+                "project {project} is not visible to the Jira account: {count} tickets answered 404, and nothing is revoked for ticket_deleted until the project is visible again"
+            ),
+            hint: format!(
+                "Give the account the Browse Projects permission in {project} again, or check OPAL_JIRA_PROJECT and the profile with `opal-jira configure show`."
+            ),
+        },
+        Err(err) => Unconfirmed::Unchecked(format!(
+            "could not check {count} tickets that answered 404: confirming that project {project} is visible failed: {err}"
+        )),
+    };
+    for id in gone {
+        check.states.remove(&id);
+    }
+    Some(verdict)
+}
+
+/// How far Jira's clock may be from this host's before a warning: expiry is decided by
+/// this host's clock.
+pub const CLOCK_SKEW_LIMIT: chrono::Duration = chrono::Duration::minutes(2);
+
+/// A warning when `skew` (Jira's clock minus this host's) is beyond [`CLOCK_SKEW_LIMIT`].
+pub fn clock_skew_warning(skew: chrono::Duration) -> Option<String> {
+    if skew.abs() <= CLOCK_SKEW_LIMIT {
+        return None;
+    }
+    let direction = if skew > chrono::Duration::zero() {
+        "behind"
+    } else {
+        "ahead of"
+    };
+    Some(format!(
+        "this host's clock is {} s {direction} Jira's; expiry is decided by this host's clock, so access may end at the wrong time (check NTP)",
+        skew.num_seconds().abs()
+    ))
 }
 
 /// The outcome of one revocation.
@@ -173,6 +269,7 @@ fn prepare(
     if !db.claim_revoke(request.id, claimant, now, lease(timeout))? {
         return Ok(Err(Outcome::Busy));
     }
+    test_pause("AFTER_CLAIM", request.id);
     Ok(Ok(Job {
         request_id: request.id,
         line: resource.revoke,
@@ -212,6 +309,7 @@ impl Recorder<'_> {
     ) -> anyhow::Result<Outcome> {
         let (error, report) = match result {
             Ok(report) if report.success() => {
+                test_pause("AFTER_REVOKE", request_id);
                 self.db
                     .finish_revoke(request_id, reason, now, note, self.actor, &report)?;
                 return Ok(Outcome::Revoked);
@@ -233,6 +331,18 @@ impl Recorder<'_> {
             report.as_ref(),
         )?;
         Ok(Outcome::Failed(error))
+    }
+}
+
+/// Crash tests stop the process at a chosen point: with `__OPAL_JIRA_TEST_PAUSE_<POINT>`
+/// naming a file, reaching the point writes the request id there and sleeps, so the
+/// test can kill the process right there.
+fn test_pause(point: &str, request_id: i64) {
+    let Some(marker) = std::env::var_os(format!("__OPAL_JIRA_TEST_PAUSE_{point}")) else {
+        return;
+    };
+    if std::fs::write(&marker, request_id.to_string()).is_ok() {
+        std::thread::sleep(Duration::from_secs(60));
     }
 }
 
@@ -260,7 +370,8 @@ pub fn revoke_one(
 
 /// Revokes many requests, running up to `jobs` revoke commands at once. The database
 /// is used from this thread only; workers just run commands. Each request is claimed
-/// right before its command starts, so a claim never waits in a queue.
+/// right before its command starts, so a claim never waits in a queue. After an
+/// interrupt the requests not yet started are left out of the outcomes.
 pub fn revoke_many(
     db: &Db,
     due: &[(Request, RevokeReason)],
@@ -306,7 +417,8 @@ pub fn revoke_many(
         let mut pending = due.iter();
         let mut in_flight = 0usize;
         loop {
-            if in_flight < jobs {
+            // After SIGINT or SIGTERM, start nothing new; what runs is still recorded.
+            if in_flight < jobs && !interrupt::requested() {
                 if let Some((request, reason)) = pending.next() {
                     match prepare(db, &recorder.claimant, request, *reason, now())? {
                         Ok(job) => {

@@ -1,8 +1,14 @@
 //! `opal-jira reconcile`: end every active request that expired or whose ticket closed
 //! or disappeared. Meant for cron: it keeps going past failures, reports them all, and
-//! exits 1 when anything could not be done.
+//! exits 1 when anything could not be done (2 when the Jira account's permissions look
+//! wrong, see `reconcile::confirm_deletions`).
+//!
+//! A pass is bounded in time: the Jira checks by `--jira-budget`, each revoke command
+//! by its resource's time limit. One pass runs at a time per database; another waits
+//! `--wait` for it, then gives up with exit code 1 and says who holds the lock.
 
 use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
 
 use clap::Args;
 use serde::Serialize;
@@ -10,7 +16,8 @@ use serde::Serialize;
 use crate::ctx::Ctx;
 use crate::db::{Request, RevokeReason};
 use crate::error::UserError;
-use crate::reconcile::{self, Outcome, TicketCheck};
+use crate::interrupt;
+use crate::reconcile::{self, Outcome, TicketCheck, Unconfirmed};
 
 /// End access that expired or whose ticket closed (run it from cron)
 #[derive(Debug, Args)]
@@ -22,6 +29,33 @@ pub struct ReconcileArgs {
     /// How many revoke commands may run at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+
+    /// The most time the pass spends asking Jira; tickets not checked by then are
+    /// reported as unchecked, and expiry is enforced regardless
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_span)]
+    pub jira_budget: Duration,
+
+    /// How long to wait for another pass on the same database to finish (0 = not at all)
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
+    pub wait: Duration,
+
+    /// Revoke for deleted tickets even when many disappear at once (after checking that
+    /// they really were deleted)
+    #[arg(long)]
+    pub allow_mass_deletion: bool,
+}
+
+fn parse_span(text: &str) -> Result<Duration, String> {
+    crate::duration::parse(text)
+        .map(|seconds| Duration::from_secs(seconds.unsigned_abs()))
+        .map_err(|err| err.to_string())
+}
+
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    parse_span(text)
 }
 
 /// The contract's reconcile report.
@@ -48,15 +82,35 @@ pub struct Failed {
 
 pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
     let db = ctx.db()?;
-    let active = db.active_requests()?;
     let mut report = Report {
         dry_run: args.dry_run,
-        checked: active.len(),
         ..Report::default()
     };
+    // A dry run changes nothing, so it needs no lock.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        match db.lock_passes(args.wait, ctx.now())? {
+            Ok(lock) => Some(lock),
+            Err(holder) => {
+                let message =
+                    format!("another reconcile pass is running ({holder}); this pass did nothing");
+                report.errors.push(message.clone());
+                // In table mode the error itself says it all.
+                if ctx.ui.json() {
+                    print(ctx, &report, &[], None)?;
+                }
+                return Err(UserError::failure(message)
+                    .hint("It covers the same requests. If passes often overlap, run them less often or raise `--wait`.")
+                    .into());
+            }
+        }
+    };
 
+    let active = db.active_requests()?;
+    report.checked = active.len();
     let now = ctx.now();
-    let check = check_bound_tickets(ctx, &active, now, &mut report);
+    let (check, config_error) = check_bound_tickets(ctx, args, &active, now, &mut report);
     if !args.dry_run {
         follow_moved_tickets(ctx, &active, &check);
     }
@@ -78,8 +132,10 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
             })
             .collect();
     } else {
+        interrupt::install();
         let outcomes =
             reconcile::revoke_many(db, &due, usize::from(args.jobs), "reconcile", &|| ctx.now())?;
+        let not_started = due.len() - outcomes.len();
         for (id, reason, outcome) in outcomes {
             match outcome {
                 Outcome::Revoked => report.revoked.push(Revoked { id, reason }),
@@ -89,9 +145,26 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
         }
         report.revoked.sort_by_key(|revoked| revoked.id);
         report.failed.sort_by_key(|failed| failed.id);
+        if interrupt::requested() {
+            report.errors.push(format!(
+                "interrupted: {not_started} due requests were not revoked; the next pass will revoke them"
+            ));
+        }
     }
 
-    print(ctx, &report, &active)?;
+    // The configuration error ends the run with its own message; no need to warn twice.
+    let final_error = config_error.as_ref().map(|(message, _)| message.as_str());
+    print(ctx, &report, &active, final_error)?;
+    if let Some((message, hint)) = config_error {
+        return Err(UserError::usage(message).hint(hint).into());
+    }
+    if interrupt::requested() {
+        return Err(UserError::failure(format!(
+            "reconcile was interrupted: {}",
+            summary_line(&report)
+        ))
+        .into());
+    }
     if report.failed.is_empty() && report.errors.is_empty() {
         Ok(())
     } else {
@@ -99,35 +172,65 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Asks Jira about the tickets of requests that are not already due by time. Jira
-/// trouble becomes report errors, never a stop: expiry still runs.
+/// A configuration error found while checking tickets: the message and its hint.
+type ConfigError = Option<(String, String)>;
+
+/// Asks Jira about the tickets of requests that are not already due by time, within
+/// the pass's Jira budget. Jira trouble becomes report errors, never a stop: expiry
+/// still runs.
 fn check_bound_tickets(
     ctx: &Ctx,
+    args: &ReconcileArgs,
     active: &[Request],
     now: chrono::DateTime<chrono::Utc>,
     report: &mut Report,
-) -> TicketCheck {
+) -> (TicketCheck, ConfigError) {
     let ids: BTreeSet<String> = active
         .iter()
         .filter(|request| request.expires_at.is_none_or(|at| at > now))
         .filter_map(|request| request.ticket.as_ref().map(|ticket| ticket.id.clone()))
         .collect();
     if ids.is_empty() {
-        return TicketCheck::default();
+        return (TicketCheck::default(), None);
     }
     let ids: Vec<String> = ids.into_iter().collect();
-    let client = match ctx.jira() {
-        Ok(client) => client,
+    let connected = ctx
+        .jira()
+        .and_then(|client| Ok((client, &ctx.connection()?.project)));
+    let (client, project) = match connected {
+        Ok(found) => found,
         Err(err) => {
             report
                 .errors
                 .push(format!("could not check {} tickets: {err:#}", ids.len()));
-            return TicketCheck::default();
+            return (TicketCheck::default(), None);
         }
     };
-    let check = reconcile::check_tickets(client, &ids);
+    let client = client.with_time_limit(args.jira_budget);
+    let mut check = reconcile::check_tickets(&client, &ids);
     report.errors.extend(check.errors.iter().cloned());
-    check
+
+    let unconfirmed = reconcile::confirm_deletions(
+        &client,
+        project,
+        &mut check,
+        ids.len(),
+        args.allow_mass_deletion,
+    );
+    if let Some(warning) = client.clock_skew().and_then(reconcile::clock_skew_warning) {
+        ctx.ui.warn(&warning);
+    }
+    match unconfirmed {
+        None => (check, None),
+        Some(Unconfirmed::Unchecked(error)) => {
+            report.errors.push(error);
+            (check, None)
+        }
+        Some(Unconfirmed::Configuration { message, hint }) => {
+            report.errors.push(message.clone());
+            (check, Some((message, hint)))
+        }
+    }
 }
 
 /// Keeps stored keys and links current for tickets that moved to a new key.
@@ -177,7 +280,14 @@ fn summary_line(report: &Report) -> String {
     )
 }
 
-fn print(ctx: &Ctx, report: &Report, active: &[Request]) -> anyhow::Result<()> {
+/// Prints the report; in table mode errors become warnings, except `final_error`, which
+/// the run's own error message will say.
+fn print(
+    ctx: &Ctx,
+    report: &Report,
+    active: &[Request],
+    final_error: Option<&str>,
+) -> anyhow::Result<()> {
     if ctx.ui.json() {
         return ctx.ui.print_json(report);
     }
@@ -215,7 +325,9 @@ fn print(ctx: &Ctx, report: &Report, active: &[Request]) -> anyhow::Result<()> {
             .print_table(&["ID", "ACTION", "ACCESS", "DETAIL"], rows)?;
     }
     for error in &report.errors {
-        ctx.ui.warn(error);
+        if Some(error.as_str()) != final_error {
+            ctx.ui.warn(error);
+        }
     }
     if report.failed.is_empty() && report.errors.is_empty() {
         ctx.ui

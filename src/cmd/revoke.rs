@@ -33,6 +33,8 @@ pub fn run(ctx: &Ctx, args: &RevokeArgs) -> anyhow::Result<()> {
         .into());
     }
     let db = ctx.db()?;
+    // An interrupt now waits for the revoke command, so its outcome is recorded.
+    crate::interrupt::install();
     let outcome = reconcile::revoke_one(
         db,
         &request,

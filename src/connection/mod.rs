@@ -29,6 +29,10 @@ pub mod vars {
     pub const TOKEN: &str = "OPAL_JIRA_TOKEN";
     pub const TOKEN_FILE: &str = "OPAL_JIRA_TOKEN_FILE";
     pub const CA_CERT: &str = "OPAL_JIRA_CA_CERT";
+    /// Extension: the time limit of each Jira request (a duration, default 30s).
+    pub const TIMEOUT: &str = "OPAL_JIRA_TIMEOUT";
+    /// Extension: the most one Jira call waits out rate limiting (default 60s).
+    pub const RETRY_WAIT: &str = "OPAL_JIRA_RETRY_WAIT";
 }
 
 /// Where the effective connection came from.
@@ -142,6 +146,29 @@ impl Connection {
             project_type: self.project_type.clone(),
         }
     }
+}
+
+/// Applies `OPAL_JIRA_TIMEOUT` and `OPAL_JIRA_RETRY_WAIT` to a client configuration.
+/// They tune any connection, from the keyring or the environment; a value that is not
+/// a duration is a configuration error naming the variable.
+pub fn tune_from_env(mut config: JiraConfig) -> anyhow::Result<JiraConfig> {
+    if let Some(timeout) = duration_var(vars::TIMEOUT)? {
+        config.read_timeout = timeout;
+        config.connect_timeout = config.connect_timeout.min(timeout);
+    }
+    if let Some(wait) = duration_var(vars::RETRY_WAIT)? {
+        config.max_retry_wait = wait;
+    }
+    Ok(config)
+}
+
+fn duration_var(name: &str) -> anyhow::Result<Option<Duration>> {
+    let Some(text) = env_var(name) else {
+        return Ok(None);
+    };
+    let seconds =
+        crate::duration::parse(&text).map_err(|err| UserError::usage(format!("{name}: {err}")))?;
+    Ok(Some(Duration::from_secs(seconds.unsigned_abs())))
 }
 
 /// Whether the environment holds the connection (and the keyring must be left alone).

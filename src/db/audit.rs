@@ -122,7 +122,9 @@ impl Db {
             detail,
         };
         self.write(|tx| insert_event(tx, &event))
-            .store_context(|| format!("cannot record a `{kind}` event in the audit log"))
+            .store_context(self, || {
+                format!("cannot record a `{kind}` event in the audit log")
+            })
     }
 
     /// The events matching `filter`, oldest first.
@@ -133,7 +135,7 @@ impl Db {
             let events = statement.query_map(params_from_iter(args), read_event)?;
             Ok(events.collect::<rusqlite::Result<_>>()?)
         };
-        read().store_context(|| "cannot read the audit log".to_string())
+        read().store_context(self, || "cannot read the audit log".to_string())
     }
 }
 

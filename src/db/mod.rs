@@ -17,6 +17,7 @@
 //! `PRAGMA user_version`.
 
 mod audit;
+mod lock;
 pub mod model;
 mod requests;
 mod resources;
@@ -35,6 +36,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Row, Transaction, TransactionBe
 use crate::error::UserError;
 
 pub use audit::kind;
+pub use lock::{LockHolder, PassLock};
 pub use model::{
     AuditEvent, EventFilter, NewRequest, Request, RequestFilter, RequestStatus, Resource,
     RevokeReason, TicketRef,
@@ -72,12 +74,33 @@ impl Db {
     /// opal-jira database, or one written by a newer opal-jira, is refused with nothing
     /// changed.
     pub fn open(path: &Path) -> anyhow::Result<Db> {
+        Db::open_checked(path).map_err(|err| {
+            if crate::error::user_error(&err).is_some() {
+                return err;
+            }
+            match storage_error(&path.display().to_string(), &err) {
+                Some(user) => err.context(user),
+                None => err,
+            }
+        })
+    }
+
+    fn open_checked(path: &Path) -> anyhow::Result<Db> {
         create_private_parents(path)?;
         create_private_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .with_context(|| format!("cannot open database `{}`", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // SQLite quietly opens a file it may not write read-only; say so up front.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(UserError::usage(format!(
+                "database `{}` cannot be written by this user",
+                path.display()
+            ))
+            .hint("opal-jira writes its database on every command: check the owner and mode of the file and its directory, or point --db or OPAL_JIRA_DB at a writable path.")
+            .into());
+        }
         conn.pragma_update(None, "foreign_keys", true)?;
         // Closing the last connection to a WAL database copies the log into the file;
         // until the checks pass, a refused database must not even get that.
@@ -261,21 +284,64 @@ fn is_not_a_database(err: &anyhow::Error) -> bool {
         .is_some_and(|code| code == ErrorCode::NotADatabase)
 }
 
-/// Adds `what` as context to an error, unless it is already a message for the user.
+/// Adds `what` as context to an error, unless it is already a message for the user; a
+/// storage failure (damaged, read-only, locked, full) becomes one, naming the file.
 trait StoreContext<T> {
-    fn store_context(self, what: impl FnOnce() -> String) -> anyhow::Result<T>;
+    fn store_context(self, db: &Db, what: impl FnOnce() -> String) -> anyhow::Result<T>;
 }
 
 impl<T> StoreContext<T> for anyhow::Result<T> {
-    fn store_context(self, what: impl FnOnce() -> String) -> anyhow::Result<T> {
+    fn store_context(self, db: &Db, what: impl FnOnce() -> String) -> anyhow::Result<T> {
         self.map_err(|err| {
             if err.is::<UserError>() {
-                err
-            } else {
-                err.context(what())
+                return err;
+            }
+            let err = err.context(what());
+            match storage_error(&db.display_path(), &err) {
+                Some(user) => err.context(user),
+                None => err,
             }
         })
     }
+}
+
+/// Says in words what a storage-level SQLite failure means for the user, and what to
+/// do about it; `None` for any other error.
+fn storage_error(path: &str, err: &anyhow::Error) -> Option<UserError> {
+    let sqlite = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<rusqlite::Error>())?;
+    let detail = sqlite.to_string();
+    let user = match sqlite.sqlite_error_code()? {
+        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+            UserError::failure(format!("database `{path}` is damaged ({detail})")).hint(format!(
+                "Restore it from a backup; opal-jira does not repair it. `sqlite3 {path} .recover` may rescue what is left."
+            ))
+        }
+        ErrorCode::ReadOnly => UserError::usage(format!(
+            "database `{path}` cannot be written by this user ({detail})"
+        ))
+        .hint(
+            "opal-jira writes its database on every command: check the owner and mode of the file and its directory, or point --db or OPAL_JIRA_DB at a writable path.",
+        ),
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => UserError::failure(format!(
+            "database `{path}` is locked by another process, which held it for more than {} s",
+            BUSY_TIMEOUT.as_secs()
+        ))
+        .hint(format!(
+            "Try again; if it stays locked, look for the process holding it (`fuser {path}`)."
+        )),
+        ErrorCode::DiskFull => {
+            UserError::failure(format!("the disk holding database `{path}` is full"))
+                .hint("Free some space; nothing was written.")
+        }
+        ErrorCode::CannotOpen => UserError::usage(format!(
+            "cannot open database `{path}` ({detail})"
+        ))
+        .hint("Check that the directory exists and that this user may create files in it."),
+        _ => return None,
+    };
+    Some(user)
 }
 
 /// The stored form of a time; see the module notes.

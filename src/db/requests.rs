@@ -36,7 +36,7 @@ impl Claimant {
     /// This process on this host.
     pub fn current() -> Claimant {
         Claimant {
-            host: hostname(),
+            host: host_identity(),
             pid: std::process::id(),
         }
     }
@@ -224,7 +224,9 @@ impl Db {
             )?;
             Ok(id)
         })
-        .store_context(|| format!("cannot record a request for `{}`", new.resource))
+        .store_context(self, || {
+            format!("cannot record a request for `{}`", new.resource)
+        })
     }
 
     /// Records that the grant command succeeded (`report` is `None` for a resource
@@ -255,7 +257,7 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the grant of request {id}"))
+        .store_context(self, || format!("cannot record the grant of request {id}"))
     }
 
     /// Records that the grant failed: the request becomes `failed` with `error`.
@@ -289,19 +291,23 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the failed grant of request {id}"))
+        .store_context(self, || {
+            format!("cannot record the failed grant of request {id}")
+        })
     }
 
     /// The request `id`, if there is one.
     pub fn request(&self, id: i64) -> anyhow::Result<Option<Request>> {
-        Ok(find(&self.conn, id)?).store_context(|| format!("cannot read request {id}"))
+        find(&self.conn, id)
+            .map_err(anyhow::Error::from)
+            .store_context(self, || format!("cannot read request {id}"))
     }
 
     /// The requests matching `filter`, newest first.
     pub fn list_requests(&self, filter: &RequestFilter) -> anyhow::Result<Vec<Request>> {
         let (sql, args) = list_query(filter)?;
         self.query_requests(&sql, args)
-            .store_context(|| "cannot list requests".to_string())
+            .store_context(self, || "cannot list requests".to_string())
     }
 
     /// Every active request, oldest first: what reconcile examines.
@@ -309,7 +315,7 @@ impl Db {
         let sql =
             format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE status = 'active' ORDER BY id");
         self.query_requests(&sql, Vec::new())
-            .store_context(|| "cannot list active requests".to_string())
+            .store_context(self, || "cannot list active requests".to_string())
     }
 
     fn query_requests(&self, sql: &str, args: Vec<Value>) -> anyhow::Result<Vec<Request>> {
@@ -353,7 +359,9 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot bind request {id} to {}", ticket.key))
+        .store_context(self, || {
+            format!("cannot bind request {id} to {}", ticket.key)
+        })
     }
 
     /// Moves the expiry of an active request that has one.
@@ -396,7 +404,7 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot change the expiry of request {id}"))
+        .store_context(self, || format!("cannot change the expiry of request {id}"))
     }
 
     /// Follows a ticket that moved (new key, new URL) for every request bound to Jira
@@ -447,7 +455,9 @@ impl Db {
             }
             Ok(moved.len())
         })
-        .store_context(|| format!("cannot update the requests bound to Jira issue {ticket_id}"))
+        .store_context(self, || {
+            format!("cannot update the requests bound to Jira issue {ticket_id}")
+        })
     }
 
     /// Claims the right to revoke request `id`. Returns `true` to exactly one caller
@@ -543,7 +553,7 @@ impl Db {
             )?;
             Ok(true)
         })
-        .store_context(|| format!("cannot claim request {id} for revoking"))
+        .store_context(self, || format!("cannot claim request {id} for revoking"))
     }
 
     /// Records a successful revoke: the request becomes `revoked` and its claim and error
@@ -596,7 +606,7 @@ impl Db {
             )?;
             Ok(true)
         })
-        .store_context(|| format!("cannot record the revoke of request {id}"))
+        .store_context(self, || format!("cannot record the revoke of request {id}"))
     }
 
     /// Records a failed revoke: the request stays active with `error` set, to be retried
@@ -635,15 +645,46 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot record the failed revoke of request {id}"))
+        .store_context(self, || {
+            format!("cannot record the failed revoke of request {id}")
+        })
     }
+}
+
+/// This host as claims name it. A claim's pid is only looked up by a process that sees
+/// the same pids: on Linux the name therefore carries the boot and the pid namespace
+/// too, so hosts or containers sharing a host name and a database never take each
+/// other's live claims for dead ones (they wait for the lease instead).
+fn host_identity() -> String {
+    let name = hostname();
+    match pid_space() {
+        Some(space) => format!("{name} ({space})"),
+        None => name,
+    }
+}
+
+/// The boot and pid namespace this process lives in, e.g. `boot 1f0c9a2e, pid ns
+/// 4026531836`.
+#[cfg(target_os = "linux")]
+fn pid_space() -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let boot: String = boot.trim().chars().take(8).collect();
+    let namespace = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    let namespace: String = namespace
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (!boot.is_empty() && !namespace.is_empty()).then(|| format!("boot {boot}, pid ns {namespace}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pid_space() -> Option<String> {
+    None
 }
 
 /// Whether a process with this pid exists on this host. When unsure, it says yes: a
 /// claim then waits for its lease instead of being taken over too early.
-// TODO(#4): hosts (or containers with their own pid namespaces) that share a host name
-// and a database could mistake a live claim for a dead one; the revoke command would
-// then run twice, which the contract requires to be safe, but is still wasteful.
 #[cfg(unix)]
 fn process_exists(pid: i64) -> bool {
     // Pid 0 and negative values would address process groups, not a process.

@@ -97,7 +97,7 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot add resource `{}`", resource.name))
+        .store_context(self, || format!("cannot add resource `{}`", resource.name))
     }
 
     /// Every resource, by name.
@@ -108,12 +108,16 @@ impl Db {
             let resources = statement.query_map([], read_resource)?;
             resources.collect()
         };
-        Ok(read()?).store_context(|| "cannot list resources".to_string())
+        read()
+            .map_err(anyhow::Error::from)
+            .store_context(self, || "cannot list resources".to_string())
     }
 
     /// The resource called `name`, if there is one.
     pub fn resource(&self, name: &str) -> anyhow::Result<Option<Resource>> {
-        Ok(find(&self.conn, name)?).store_context(|| format!("cannot read resource `{name}`"))
+        find(&self.conn, name)
+            .map_err(anyhow::Error::from)
+            .store_context(self, || format!("cannot read resource `{name}`"))
     }
 
     /// Removes a resource. Refused while requests on it are active: their revoke command
@@ -157,7 +161,7 @@ impl Db {
             )?;
             Ok(())
         })
-        .store_context(|| format!("cannot remove resource `{name}`"))
+        .store_context(self, || format!("cannot remove resource `{name}`"))
     }
 }
 

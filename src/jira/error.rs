@@ -65,6 +65,9 @@ pub enum JiraErrorKind {
     UnexpectedShape { cause: String },
     /// The body exceeds the size cap and was not read to the end.
     TooLarge { limit: u64 },
+    /// The time the caller allowed for all its Jira calls ran out (see
+    /// `JiraClient::with_time_limit`) before this call could finish.
+    OutOfTime { limit: Duration },
     /// Jira reported an error for one issue of a batch.
     IssueError { id: String, message: String },
     /// The caller passed something that cannot be sent (e.g. a malformed id).
@@ -218,7 +221,9 @@ impl JiraError {
     /// Worth trying again later: throttling, network trouble, or a Jira-side 5xx.
     pub fn is_transient(&self) -> bool {
         match self.kind() {
-            JiraErrorKind::RateLimited { .. } | JiraErrorKind::Network { .. } => true,
+            JiraErrorKind::RateLimited { .. }
+            | JiraErrorKind::Network { .. }
+            | JiraErrorKind::OutOfTime { .. } => true,
             JiraErrorKind::Status { status, .. } => *status >= 500 || *status == 408,
             _ => false,
         }
@@ -360,6 +365,11 @@ impl fmt::Display for JiraError {
                 f,
                 "Jira's response to {call} is larger than the {} MiB limit and was not read",
                 limit / (1024 * 1024)
+            ),
+            JiraErrorKind::OutOfTime { limit } => write!(
+                f,
+                "gave up on {call}: the {} s allowed for Jira calls ran out",
+                limit.as_secs()
             ),
             JiraErrorKind::IssueError { id, message } => {
                 write!(

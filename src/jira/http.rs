@@ -1,10 +1,16 @@
 //! The path every request takes: authentication, sending, rate-limit retries,
 //! login-failure detection, redirects refused, bodies read under a size cap, JSON
 //! decoding, logging, and the turning of each failure into a [`JiraError`].
+//!
+//! Every call is bounded in time: each attempt by the read timeout, the waiting between
+//! attempts by the retry budget, and all calls of a client made with
+//! [`JiraClient::with_time_limit`] by that limit. Each answer's `Date` header is also
+//! compared with this host's clock (see [`JiraClient::clock_skew`]).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use log::{debug, trace, warn};
@@ -20,7 +26,67 @@ use super::{
 /// Retries after a 429 (or a 503 with `Retry-After`) before giving up.
 const MAX_RETRIES: u32 = 4;
 
+/// When the calls of a client must be over, and the limit that set it (for messages).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Instant,
+    limit: Duration,
+}
+
+/// The latest difference between Jira's clock (its `Date` header) and this host's,
+/// shared by the clones of a client.
+#[derive(Debug, Default)]
+pub(crate) struct SkewProbe(Mutex<Option<chrono::Duration>>);
+
+impl SkewProbe {
+    fn observe(&self, skew: chrono::Duration) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(skew);
+    }
+
+    fn latest(&self) -> Option<chrono::Duration> {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl JiraClient {
+    /// A clone whose calls, all together, may take at most `limit` from now: each
+    /// attempt's timeout and each rate-limit wait are cut to the time left, and a call
+    /// made after that fails at once with [`JiraErrorKind::OutOfTime`].
+    pub fn with_time_limit(&self, limit: Duration) -> JiraClient {
+        let mut client = self.clone();
+        client.deadline = Some(Deadline {
+            at: Instant::now() + limit,
+            limit,
+        });
+        client
+    }
+
+    /// How far Jira's clock is ahead of this host's (negative: behind), as seen in the
+    /// `Date` header of the latest answer; `None` before any answer carried one.
+    /// The header has whole seconds, so differences under two seconds mean nothing.
+    pub fn clock_skew(&self) -> Option<chrono::Duration> {
+        self.skew.latest()
+    }
+
+    pub(crate) fn new_skew_probe() -> Arc<SkewProbe> {
+        Arc::default()
+    }
+
+    /// The time left before the deadline, if the client has one.
+    fn time_left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|deadline| deadline.at.saturating_duration_since(Instant::now()))
+    }
+
+    fn out_of_time(&self, call: &Call<'_>) -> Option<JiraError> {
+        let deadline = self.deadline?;
+        (Instant::now() >= deadline.at).then(|| {
+            call.error(JiraErrorKind::OutOfTime {
+                limit: deadline.limit,
+            })
+        })
+    }
+
     /// Sends `call` and decodes a JSON success body into `T`.
     pub(crate) fn send_json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, JiraError> {
         let body = self.send(call)?;
@@ -71,7 +137,8 @@ impl JiraClient {
                     on_throttle();
                 }
                 let wait = throttle_wait(headers, budget.retries);
-                if budget.admit(wait) {
+                let in_time = self.time_left().is_none_or(|left| wait < left);
+                if in_time && budget.admit(wait) {
                     warn!(
                         "Jira answered {} to {} {}; retrying in {:.1} s",
                         status.as_u16(),
@@ -96,8 +163,14 @@ impl JiraClient {
 
     /// Sends one attempt and logs its outcome.
     fn attempt(&self, call: &Call<'_>) -> Result<Response, JiraError> {
+        if let Some(err) = self.out_of_time(call) {
+            return Err(err);
+        }
         let url = self.url_for(call)?;
         let mut request = self.http.request(call.method.clone(), url);
+        if let Some(left) = self.time_left() {
+            request = request.timeout(left.min(self.read_timeout));
+        }
         request = match &self.auth {
             Auth::Basic { email, token } => request.basic_auth(email, Some(token.expose())),
             Auth::Bearer(token) => request.bearer_auth(token.expose()),
@@ -122,12 +195,20 @@ impl JiraClient {
                     call.path,
                     response.status().as_u16()
                 );
+                if let Some(skew) = date_skew(response.headers(), chrono::Utc::now()) {
+                    self.skew.observe(skew);
+                }
                 Ok(response)
             }
             Err(err) => {
-                let kind = self.transport_error(&err);
                 debug!("{} {} -> failed ({millis} ms)", call.method, call.path);
-                Err(call.error(kind))
+                // A timeout cut short by the deadline is the deadline's doing.
+                if err.is_timeout() {
+                    if let Some(err) = self.out_of_time(call) {
+                        return Err(err);
+                    }
+                }
+                Err(call.error(self.transport_error(&err)))
             }
         }
     }
@@ -169,7 +250,9 @@ impl JiraClient {
                     detail,
                 },
                 403 => JiraErrorKind::Forbidden { detail },
-                404 => JiraErrorKind::NotFound { detail },
+                // Jira's REST API answers 404 with JSON. An HTML 404 comes from something
+                // else (a proxy, a wrong base URL) and proves nothing about the resource.
+                404 if !html => JiraErrorKind::NotFound { detail },
                 code => JiraErrorKind::Status {
                     status: code,
                     reason: status.canonical_reason().unwrap_or_default().to_string(),
@@ -243,14 +326,35 @@ impl JiraClient {
             innermost_cause(err)
         };
         if cause.to_ascii_lowercase().contains("certificate") {
-            cause.push_str(
-                " (if the site uses a private certificate authority, set OPAL_JIRA_CA_CERT)",
-            );
+            cause = self.certificate_problem(&cause);
         }
         JiraErrorKind::Network {
             host: self.host(),
             cause,
             timeout,
+        }
+    }
+}
+
+impl JiraClient {
+    /// Says what is wrong with the site's certificate and what to do; `cause` is the
+    /// TLS library's words. Verification cannot be turned off, so the advice never
+    /// suggests it.
+    fn certificate_problem(&self, cause: &str) -> String {
+        let host = self.base_url.host_str().unwrap_or("?");
+        let lower = cause.to_ascii_lowercase();
+        if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+            format!(
+                "the site's TLS certificate is not valid for `{host}` ({cause}); check the host name in the Jira URL"
+            )
+        } else if lower.contains("expired") || lower.contains("notvalidyet") {
+            format!(
+                "the site's TLS certificate is outside its validity period ({cause}); check this host's clock, or ask the site's administrators to renew it"
+            )
+        } else {
+            format!(
+                "the site's TLS certificate is not trusted ({cause}); if the site uses a private certificate authority, set OPAL_JIRA_CA_CERT to that authority's PEM certificate"
+            )
         }
     }
 }
@@ -378,6 +482,13 @@ fn login_failure(headers: &HeaderMap) -> Option<String> {
         .map(str::trim)
         .find(|r| matches!(*r, "AUTHENTICATED_FAILED" | "AUTHENTICATION_DENIED"))
         .map(str::to_string)
+}
+
+/// How far the clock behind an answer's `Date` header is ahead of `now`.
+fn date_skew(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::Duration> {
+    let date = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let at = chrono::DateTime::parse_from_rfc2822(date.trim()).ok()?;
+    Some(at.with_timezone(&chrono::Utc) - now)
 }
 
 fn is_html_content_type(headers: &HeaderMap) -> bool {
@@ -808,6 +919,70 @@ mod tests {
             !err.to_string().contains("error sending request"),
             "the innermost cause: {err}"
         );
+    }
+
+    #[test]
+    fn a_time_limit_bounds_all_calls_together() {
+        let server = TestServer::start(|_| me().after(Duration::from_millis(250)));
+        let client = cloud(&server).with_time_limit(Duration::from_millis(1000));
+        let started = Instant::now();
+        let results: Vec<_> = (0..6).map(|_| client.myself()).collect();
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+
+        // Calls succeed until the limit; from then on every call fails at once.
+        let done = results.iter().take_while(|r| r.is_ok()).count();
+        assert!((1..6).contains(&done), "{done} calls made it");
+        for err in results[done..].iter().map(|r| r.as_ref().unwrap_err()) {
+            assert!(
+                matches!(err.kind(), JiraErrorKind::OutOfTime { .. }) && err.is_transient(),
+                "{err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("the 1 s allowed for Jira calls ran out")
+            );
+        }
+        // At most the call cut at the deadline reached the server after the last success.
+        assert!(server.requests().len() <= done + 1);
+        assert!(cloud(&server).myself().is_ok(), "the original has no limit");
+    }
+
+    #[test]
+    fn a_rate_limit_wait_past_the_time_limit_is_not_waited() {
+        let server = TestServer::start(|_| Reply::json(429, json!({})).header("Retry-After", "2"));
+        let client = cloud(&server).with_time_limit(Duration::from_secs(1));
+        let started = Instant::now();
+        assert!(client.myself().unwrap_err().is_rate_limited());
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+
+    #[test]
+    fn an_html_404_is_not_a_missing_issue() {
+        let server = TestServer::start(|_| Reply::raw(404, "text/html", "<html>no</html>"));
+        let err = cloud(&server).issue("10001").unwrap_err();
+        assert_eq!(err.status(), Some(404));
+        assert!(!err.is_not_found(), "{err:?}");
+        assert!(err.to_string().contains("HTML page"), "{err}");
+        let server = TestServer::start(|_| Reply::json(404, json!({"errorMessages": ["gone"]})));
+        assert_eq!(cloud(&server).issue("10001").unwrap(), None);
+    }
+
+    #[test]
+    fn the_date_header_tells_the_clock_skew() {
+        let ahead = chrono::Utc::now() + chrono::Duration::seconds(3600);
+        let date = ahead.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let server = TestServer::start(move |_| me().header("Date", &date));
+        let client = cloud(&server);
+        assert_eq!(client.clock_skew(), None);
+        client.myself().unwrap();
+        let skew = client.with_time_limit(Duration::from_secs(5)).clock_skew();
+        let seconds = skew.expect("observed").num_seconds();
+        assert!((3597..=3600).contains(&seconds), "{seconds}");
+
+        let mut headers = HeaderMap::new();
+        headers.insert("date", HeaderValue::from_static("yesterday"));
+        assert_eq!(date_skew(&headers, chrono::Utc::now()), None);
     }
 
     /// Collects every log line of the test process.

@@ -15,6 +15,8 @@ mod site;
 mod user;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod testserver;
 
 use std::fmt;
@@ -162,6 +164,9 @@ pub struct JiraClient {
     max_retry_wait: Duration,
     concurrency: usize,
     body_limit: u64,
+    /// Set by [`JiraClient::with_time_limit`].
+    deadline: Option<http::Deadline>,
+    skew: std::sync::Arc<http::SkewProbe>,
 }
 
 impl fmt::Debug for JiraClient {
@@ -232,6 +237,8 @@ impl JiraClient {
             max_retry_wait: config.max_retry_wait,
             concurrency: config.concurrency.max(1),
             body_limit: MAX_BODY_BYTES,
+            deadline: None,
+            skew: JiraClient::new_skew_probe(),
         })
     }
 

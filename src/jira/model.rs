@@ -214,12 +214,39 @@ pub(crate) fn is_issue_id(s: &str) -> bool {
 
 // ---- Wire shapes: only the fields read, everything optional that Jira may omit. ----
 
+/// An issue as Jira sends it. The id and key are checked while reading: they end up in
+/// the database, in URLs and in revoke commands, so an answer with a malformed one is
+/// refused whole rather than half believed.
 #[derive(Debug, Deserialize)]
 pub(crate) struct WireIssue {
+    #[serde(deserialize_with = "checked_issue_id")]
     pub id: String,
+    #[serde(deserialize_with = "checked_key")]
     pub key: String,
     #[serde(default)]
     pub fields: WireFields,
+}
+
+fn checked_issue_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let id = String::deserialize(deserializer)?;
+    if is_issue_id(&id) {
+        Ok(id)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "issue id `{}` is not a number",
+            id.escape_debug()
+        )))
+    }
+}
+
+fn checked_key<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let key = String::deserialize(deserializer)?;
+    validate_key(&key).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "issue key `{}` is not a ticket key",
+            key.chars().take(80).collect::<String>().escape_debug()
+        ))
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]

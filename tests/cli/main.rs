@@ -5,16 +5,24 @@
 mod sim;
 mod support;
 
+mod concurrency;
 mod configure;
+mod crash;
 mod docs;
 mod examples;
+mod faults;
 mod help;
 mod keyring;
 mod log;
+mod permissions;
 mod pty;
 mod reconcile;
 mod request;
 mod requests;
 mod resources;
+mod secrets;
+mod storage;
 mod store;
+mod terminal;
 mod tickets;
+mod trust;

@@ -272,6 +272,41 @@ impl TestEnv {
     }
 }
 
+impl TestEnv {
+    /// Registers a resource whose revoke command is `sh <script> {request_id}`, with
+    /// `body` as the script; `$LOG` in it is `hooks.log` in the test directory.
+    pub fn add_scripted_resource(&self, name: &str, body: &str) {
+        let script = self.path(&format!("{name}-revoke.sh"));
+        let text = format!(
+            "#!/bin/sh\nLOG='{}'\n{body}\n",
+            self.path("hooks.log").display()
+        );
+        std::fs::write(&script, text).expect("write revoke script");
+        let revoke = format!("sh {} {{request_id}}", script.display());
+        self.run(&["resources", "add", name, "--revoke", &revoke])
+            .success();
+    }
+}
+
+/// Waits until `path` exists (and is not empty), for at most `seconds`.
+#[track_caller]
+pub fn wait_for_file(path: &Path, seconds: u64) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if !text.is_empty() {
+                return text;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} did not appear within {seconds} s",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 fn capture(output: Output) -> Run {
     Run {
         code: output.status.code().unwrap_or(-1),

@@ -267,7 +267,7 @@ pub fn parse_email(text: &str) -> anyhow::Result<String> {
 /// Checks the connection against Jira: the token, the deployment, the version, the
 /// project. Caches the identity and the project type in the connection.
 fn verify(ctx: &Ctx, connection: &mut Connection) -> anyhow::Result<()> {
-    let client = JiraClient::new(connection.jira_config())?;
+    let client = JiraClient::new(connection::tune_from_env(connection.jira_config())?)?;
 
     let info = client.server_info().context("checking the Jira server")?;
     let server_is_cloud = info.is_cloud();

@@ -763,3 +763,31 @@ fn request_lookups_use_indexes() -> anyhow::Result<()> {
     assert!(query_plan(&db, BY_TICKET_ID, &args)?.contains("requests_by_ticket_id"));
     Ok(())
 }
+
+#[test]
+fn a_claim_from_another_pid_namespace_waits_for_its_lease() -> anyhow::Result<()> {
+    let db = db_with_resource();
+    let id = db.insert_request(&active_request("prod-db"))?;
+    let lease = chrono::Duration::minutes(5);
+    let at = time("2026-12-04T01:00:00Z");
+    let mut child = std::process::Command::new("true").spawn()?;
+    let dead_pid = child.id();
+    child.wait()?;
+
+    let current = Claimant::current().host;
+    assert!(current.starts_with(&super::hostname()));
+    if cfg!(target_os = "linux") {
+        assert!(current.contains(", pid ns "), "{current}");
+    }
+    // A container with the same host name: its pid 'dead_pid' is not ours to check.
+    let container = Claimant {
+        host: format!("{} (boot 00000000, pid ns 1)", super::hostname()),
+        pid: dead_pid,
+    };
+    assert!(db.claim_revoke(id, &container, at, lease)?);
+    let soon = at + chrono::Duration::seconds(1);
+    assert!(!db.claim_revoke(id, &Claimant::current(), soon, lease)?);
+    let later = at + lease + chrono::Duration::seconds(1);
+    assert!(db.claim_revoke(id, &Claimant::current(), later, lease)?);
+    Ok(())
+}

@@ -175,7 +175,10 @@ pub fn decorate(reply: Reply, state: &State, caller: Caller) -> Reply {
     if flavor == Flavor::DataCenter && caller.user().is_none() {
         reply = reply.with_default_header("X-AUSERNAME", "anonymous");
     }
-    reply
+    // The site's clock, so `server_time_offset_secs` shows in every answer as it would
+    // on a real Jira whose clock is off.
+    let date = state.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    reply.with_default_header("Date", &date)
 }
 
 /// Reads a request body as a JSON object, or answers 400 as Jira does for bad payloads.
