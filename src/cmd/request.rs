@@ -15,6 +15,7 @@ use crate::error::UserError;
 use crate::hooks::{self, HookVars};
 use crate::jira::{self, Issue, StatusCategory};
 use crate::render::request_json;
+use crate::ticketing;
 
 /// Request access to a resource, and grant it
 ///
@@ -22,6 +23,7 @@ use crate::render::request_json;
 /// whichever comes first.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("expiry").args(["expire", "until", "indefinite"])))]
+#[command(group(ArgGroup::new("ticket_source").args(["ticket", "create_ticket"])))]
 pub struct RequestArgs {
     /// Resource to access (may be left out when only one exists)
     #[arg(long, value_name = "NAME")]
@@ -30,6 +32,17 @@ pub struct RequestArgs {
     /// Bind the access to this ticket (it must be assigned to the requester)
     #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
     pub ticket: Option<String>,
+
+    /// Create a ticket for this request in the configured project and bind it (in a
+    /// Jira Service Management project: a request of type `Access Change - Opal`, with
+    /// the requester as reporter)
+    #[arg(long)]
+    pub create_ticket: bool,
+
+    /// Issue type of the ticket --create-ticket creates outside Jira Service Management
+    /// projects [default: Task]
+    #[arg(long, value_name = "NAME", requires = "create_ticket")]
+    pub issue_type: Option<String>,
 
     /// Request on behalf of this person (they become the requester)
     #[arg(long = "for", value_name = "EMAIL")]
@@ -43,8 +56,9 @@ pub struct RequestArgs {
     #[arg(long, value_name = "TIME", value_parser = clock::parse_rfc3339)]
     pub until: Option<DateTime<Utc>>,
 
-    /// No expiry: access ends only when the ticket closes (needs --ticket)
-    #[arg(long, requires = "ticket")]
+    /// No expiry: access ends only when the ticket closes (needs --ticket or
+    /// --create-ticket)
+    #[arg(long, requires = "ticket_source")]
     pub indefinite: bool,
 
     /// Why access is needed (kept in the request and the audit log)
@@ -57,6 +71,15 @@ pub struct Requester {
     pub email: String,
     /// The Jira user, when known (for the assignee rule).
     pub identity: Option<Identity>,
+}
+
+impl Requester {
+    fn person(&self) -> ticketing::create::Person<'_> {
+        ticketing::create::Person {
+            email: &self.email,
+            identity: self.identity.as_ref(),
+        }
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
@@ -76,6 +99,14 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     };
     let ticket = match &args.ticket {
         Some(key) => Some(check_ticket(ctx, key, &requester)?.1),
+        // The ticket rules do not apply to a ticket made for this request.
+        None if args.create_ticket => Some(create_ticket(
+            ctx,
+            args,
+            &resource.name,
+            (&requester, &requested_by),
+            expires_at,
+        )?),
         None => None,
     };
 
@@ -88,8 +119,21 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
         expires_at,
         ticket,
     };
-    let id = db.insert_request(&new)?;
-    grant(ctx, &resource, id, &new)?;
+    let id = match db.insert_request(&new) {
+        Ok(id) => id,
+        Err(err) => {
+            if let Some(ticket) = new.ticket.as_ref().filter(|_| args.create_ticket) {
+                ticketing::comments::after_unrecorded(ctx, ticket, &new, &err);
+            }
+            return Err(err);
+        }
+    };
+    if let Some(ticket) = new.ticket.as_ref().filter(|_| args.create_ticket) {
+        ticketing::create::record_created(ctx, id, ticket);
+    }
+    let granted = grant(ctx, &resource, id, &new);
+    ticketing::comments::after_grant(ctx, id, granted.is_err());
+    granted?;
 
     let request = db
         .request(id)?
@@ -146,6 +190,30 @@ fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::R
     Err(UserError::failure(format!("request {id} failed: {message}"))
         .hint("Nothing was granted; the request is recorded as failed. Fix the grant command and request again.")
         .into())
+}
+
+/// Creates the request's ticket (`--create-ticket`) for `requester`, asked for by
+/// `requested_by`.
+fn create_ticket(
+    ctx: &Ctx,
+    args: &RequestArgs,
+    resource: &str,
+    (requester, requested_by): (&Requester, &Requester),
+    expires_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<TicketRef> {
+    let plan = ticketing::create::Plan {
+        resource,
+        requester: requester.person(),
+        requested_by: requested_by.person(),
+        now: ctx.now(),
+        expires_at,
+        reason: args.reason.as_deref(),
+        issue_type: args.issue_type.as_deref(),
+    };
+    let ticket = ticketing::create::create(ctx, &plan)?;
+    ctx.ui
+        .status(&format!("Created ticket {} ({}).", ticket.key, ticket.url));
+    Ok(ticket)
 }
 
 /// `--resource`, or the only resource there is.
