@@ -87,6 +87,8 @@ pub enum Command {
     Revoke(cmd::revoke::RevokeArgs),
     /// End access that expired or whose ticket closed (run it from cron)
     Reconcile(cmd::reconcile::ReconcileArgs),
+    /// Check everything the setup depends on, and how to fix what is broken
+    Doctor(cmd::doctor::DoctorArgs),
     /// Show the audit log
     Log(cmd::log::LogArgs),
     /// Print a shell completion script
@@ -103,6 +105,7 @@ pub fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<()> {
         Command::Requests(command) => cmd::requests::run(ctx, command),
         Command::Revoke(args) => cmd::revoke::run(ctx, args),
         Command::Reconcile(args) => cmd::reconcile::run(ctx, args),
+        Command::Doctor(args) => cmd::doctor::run(ctx, args),
         Command::Log(args) => cmd::log::run(ctx, args),
         Command::Completions(args) => cmd::completions::run(ctx, args),
     }

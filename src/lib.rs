@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod connection;
 pub mod ctx;
 pub mod db;
+pub mod doctor;
 pub mod duration;
 pub mod error;
 pub mod hooks;
