@@ -72,18 +72,31 @@ pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
     Err(UserError::usage(message).into())
 }
 
+/// The outermost `UserError` of an error, including one attached with
+/// `.context(UserError…)`: `chain()` yields such a layer as anyhow's own wrapper type,
+/// which a downcast of the chain's items does not see through.
+fn context_user_error(err: &anyhow::Error) -> Option<&UserError> {
+    err.downcast_ref::<UserError>()
+}
+
 /// The exit kind of an error chain: the first `UserError` in it decides, and anything
 /// else is a plain failure.
 pub fn exit_kind(err: &anyhow::Error) -> ExitKind {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<UserError>())
+    context_user_error(err)
+        .or_else(|| {
+            err.chain()
+                .find_map(|cause| cause.downcast_ref::<UserError>())
+        })
         .map_or(ExitKind::Failure, |user| user.kind)
 }
 
 /// The hints attached anywhere in an error chain, in order: those of user errors, and
 /// the advice that goes with a Jira failure.
 pub fn hints(err: &anyhow::Error) -> Vec<String> {
-    let mut hints = Vec::new();
+    let mut hints: Vec<String> = Vec::new();
+    if let Some(user) = context_user_error(err) {
+        hints.extend(user.hints.iter().cloned());
+    }
     for cause in err.chain() {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             hints.extend(user.hints.iter().cloned());
@@ -94,6 +107,32 @@ pub fn hints(err: &anyhow::Error) -> Vec<String> {
             hints.push(hint);
         }
     }
-    hints.dedup();
-    hints
+    // The context layer's UserError may also be the chain's first item.
+    let mut unique: Vec<String> = Vec::with_capacity(hints.len());
+    for hint in hints {
+        if !unique.contains(&hint) {
+            unique.push(hint);
+        }
+    }
+    unique
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_error_attached_as_context_decides_and_hints() {
+        let cause = std::io::Error::other("disk on fire");
+        let err = anyhow::Error::new(cause)
+            .context(UserError::usage("cannot use the database").hint("Point --db elsewhere."));
+        assert_eq!(exit_kind(&err), ExitKind::Usage);
+        assert_eq!(hints(&err), ["Point --db elsewhere."]);
+
+        let plain: anyhow::Error = UserError::failure("no").hint("Try again.").into();
+        let wrapped = plain.context("while doing it");
+        assert_eq!(exit_kind(&wrapped), ExitKind::Failure);
+        assert_eq!(hints(&wrapped), ["Try again."]);
+        assert_eq!(exit_kind(&anyhow::anyhow!("other")), ExitKind::Failure);
+    }
 }

@@ -73,13 +73,10 @@ pub fn run(
         report,
     );
 
-    // The screen that matters is the one requests are created with: the issue type's.
-    let screen_type = issue_type
-        .as_ref()
-        .map(|(id, _)| id.clone())
-        .or_else(|| request_type.as_ref().map(|rt| rt.issue_type_id.clone()));
-    match screen_type {
-        Some(type_id) => check_screen(client, key, &type_id, report),
+    // The create screen that matters is the issue type's; without the issue type there
+    // is none to look at.
+    match &issue_type {
+        Some((type_id, _)) => check_screen(client, key, type_id, report),
         None => report.skip_all(
             &["request_type_field", "reporter_field"],
             "needs the issue type",

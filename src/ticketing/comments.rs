@@ -137,7 +137,7 @@ pub fn after_grant(ctx: &Ctx, id: i64, failed: bool) {
         about,
         text,
     };
-    warn_on_failure(ctx, post_all(ctx, vec![comment], &ctx.actor()));
+    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor(ctx)));
 }
 
 /// After `requests bind` bound active request `id` to a ticket: tells that ticket.
@@ -146,7 +146,7 @@ pub fn after_bind(ctx: &Ctx, id: i64) {
     let Some(ticket) = request.ticket.clone() else {
         return;
     };
-    let actor = ctx.actor();
+    let actor = actor(ctx);
     let comment = Comment {
         request_id: Some(id),
         ticket,
@@ -158,7 +158,7 @@ pub fn after_bind(ctx: &Ctx, id: i64) {
 
 /// After `revoke` ended `request`: tells its ticket.
 pub fn after_revoke(ctx: &Ctx, request: &Request, reason: RevokeReason, note: Option<&str>) {
-    let actor = ctx.actor();
+    let actor = actor(ctx);
     let comments = revoke_comments(ctx, [(request, reason, note)], &actor);
     warn_on_failure(ctx, post_all(ctx, comments, &actor));
 }
@@ -189,7 +189,16 @@ pub fn after_unrecorded(ctx: &Ctx, ticket: &TicketRef, new: &NewRequest, error: 
         about: "not_recorded",
         text: unrecorded_text(new, error),
     };
-    warn_on_failure(ctx, post_all(ctx, vec![comment], &ctx.actor()));
+    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor(ctx)));
+}
+
+/// Who acts, as comments name them: the Jira user of the connection (which comments
+/// need anyway), else the operating-system user.
+fn actor(ctx: &Ctx) -> String {
+    if let Err(err) = ctx.connection() {
+        log::debug!("naming the operating-system user: {err:#}");
+    }
+    ctx.actor()
 }
 
 fn revoke_comments<'a>(

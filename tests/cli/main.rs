@@ -6,7 +6,9 @@ mod sim;
 mod support;
 
 mod configure;
+mod create_ticket;
 mod help;
+mod jsm;
 mod keyring;
 mod log;
 mod reconcile;

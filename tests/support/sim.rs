@@ -236,6 +236,12 @@ impl Sim {
         );
     }
 
+    /// A project as the admin API shows it, with its service desk's `id` and
+    /// `portal_id` under `desk` for a JSM project.
+    pub fn project(&self, key: &str) -> Json {
+        self.admin("GET", &format!("projects/{key}"), None)
+    }
+
     /// The emails of a service desk's customers.
     pub fn desk_customers(&self, project: &str) -> Vec<String> {
         match self.admin("GET", &format!("projects/{project}/customers"), None) {

@@ -42,6 +42,10 @@ pub fn handle(state: &mut State, request: &Incoming) -> Reply {
             state.break_setup(key, b.step).map_err(bad)?;
             Ok(Reply::empty(204))
         }),
+        ("GET", ["projects", key]) => state
+            .project_by_key(key)
+            .ok_or_else(|| not_found("no such project"))
+            .map(|index| Reply::json(200, &project_json(state, index))),
         ("GET", ["projects", key, "customers"]) => state
             .project_by_key(key)
             .ok_or_else(|| not_found("no such project"))
