@@ -5,8 +5,10 @@
 mod sim;
 mod support;
 
+mod comments;
 mod configure;
 mod create_ticket;
+mod doctor;
 mod help;
 mod jsm;
 mod keyring;
