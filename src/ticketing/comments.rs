@@ -10,12 +10,16 @@
 //! retried). Every comment posted is logged as `commented`. No comment is attempted on a
 //! ticket that was deleted.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::clock::rfc3339;
 use crate::ctx::Ctx;
 use crate::db::{NewRequest, Request, RevokeReason, TicketRef, kind};
+use crate::jira::{JiraClient, JiraErrorKind};
 
 /// One comment to post.
 struct Comment {
@@ -242,49 +246,14 @@ fn warn_on_failure(ctx: &Ctx, errors: Vec<String>) {
     }
 }
 
-/// Posts the comments, several at once, then records each outcome in the audit log.
+/// Posts the comments, then records each outcome in the audit log.
 /// Returns a line per comment that could not be posted.
 fn post_all(ctx: &Ctx, comments: Vec<Comment>, actor: &str) -> Vec<String> {
     if comments.is_empty() {
         return Vec::new();
     }
     let results: Vec<Result<(), String>> = match ctx.jira() {
-        Ok(client) => {
-            let next = std::sync::Mutex::new(comments.iter().enumerate());
-            let slots: Vec<std::sync::Mutex<Option<Result<(), String>>>> = comments
-                .iter()
-                .map(|_| std::sync::Mutex::new(None))
-                .collect();
-            let workers = client.concurrency().min(comments.len());
-            std::thread::scope(|scope| {
-                for _ in 0..workers {
-                    scope.spawn(|| {
-                        loop {
-                            let item = match next.lock() {
-                                Ok(mut items) => items.next(),
-                                Err(_) => None,
-                            };
-                            let Some((index, comment)) = item else { break };
-                            let result = client
-                                .add_comment(&comment.ticket.id, &comment.text)
-                                .map_err(|err| err.to_string());
-                            if let Ok(mut slot) = slots[index].lock() {
-                                *slot = Some(result);
-                            }
-                        }
-                    });
-                }
-            });
-            slots
-                .into_iter()
-                .map(|slot| {
-                    slot.into_inner()
-                        .ok()
-                        .flatten()
-                        .unwrap_or_else(|| Err("the comment was not posted".to_string()))
-                })
-                .collect()
-        }
+        Ok(client) => post_concurrently(client, &comments),
         Err(err) => comments.iter().map(|_| Err(format!("{err:#}"))).collect(),
     };
 
@@ -329,6 +298,58 @@ fn post_all(ctx: &Ctx, comments: Vec<Comment>, actor: &str) -> Vec<String> {
         }
     }
     errors
+}
+
+/// Posts the comments with a few workers (Jira limits comments per issue, not per
+/// site). Once Jira is unreachable, or still throttling after the client's retries,
+/// the rest are not attempted: each would only wait out the same failure.
+fn post_concurrently(client: &JiraClient, comments: &[Comment]) -> Vec<Result<(), String>> {
+    let next = Mutex::new(comments.iter().enumerate());
+    let slots: Vec<Mutex<Option<Result<(), String>>>> =
+        comments.iter().map(|_| Mutex::new(None)).collect();
+    let unreachable = AtomicBool::new(false);
+
+    let post = |comment: &Comment| -> Result<(), String> {
+        if unreachable.load(Ordering::Relaxed) {
+            return Err("not attempted: Jira did not take an earlier comment".to_string());
+        }
+        client
+            .add_comment(&comment.ticket.id, &comment.text)
+            .map_err(|err| {
+                let hopeless = matches!(
+                    err.kind(),
+                    JiraErrorKind::Network { .. } | JiraErrorKind::RateLimited { .. }
+                );
+                if hopeless {
+                    unreachable.store(true, Ordering::Relaxed);
+                }
+                err.to_string()
+            })
+    };
+    let work = || {
+        loop {
+            let item = next.lock().ok().and_then(|mut items| items.next());
+            let Some((index, comment)) = item else { break };
+            let result = post(comment);
+            if let Ok(mut slot) = slots[index].lock() {
+                *slot = Some(result);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..client.concurrency().min(comments.len()) {
+            scope.spawn(work);
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err("the comment was not posted".to_string()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

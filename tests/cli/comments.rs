@@ -277,3 +277,42 @@ fn a_rate_limited_comment_is_retried() {
     assert!(!run.stderr.contains("could not comment"), "{run:?}");
     assert_eq!(texts(&env, &key).len(), 1);
 }
+
+#[test]
+fn comments_stop_once_jira_is_unreachable() {
+    let mut env = setup(Flavor::Cloud, false);
+    let ids: Vec<i64> = (0..8)
+        .map(|n| {
+            let (_, key) = env.ticket(&format!("t{n}"), ANA);
+            request(&env, &["--ticket", &key, "--expire", "1h"])
+        })
+        .collect();
+    env.sim.add_fault(json!({
+        "method": "POST", "path_prefix": "/rest/api/3/issue/", "kind": "drop_connection",
+        "times": 0
+    }));
+    env.sim.clear_requests();
+    env.at("2026-12-03T12:00:00Z");
+    let run = env.run(&["--output", "json", "reconcile"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = run.json();
+    assert_eq!(report["revoked"].as_array().unwrap().len(), ids.len());
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), ids.len(), "one line per comment: {report}");
+    let attempts = env
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().ends_with("/comment"))
+        .count();
+    assert!(
+        (1..=4).contains(&attempts),
+        "at most one attempt per worker once Jira is unreachable: {attempts}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.as_str().unwrap().contains("not attempted")),
+        "{report}"
+    );
+}

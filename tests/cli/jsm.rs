@@ -237,3 +237,30 @@ fn a_saved_profile_knows_its_project_kind_and_doctor_refreshes_it() {
         );
     }
 }
+
+#[test]
+fn a_ticket_moved_to_another_service_desk_gets_that_portals_link() {
+    for flavor in FLAVORS {
+        let env = TestEnv::jsm(flavor);
+        env.sim.add_project("HELP", "service_desk");
+        env.add_resource("db", &[]);
+        let (id, key) = env.ticket("t", ANA);
+        let request = env.json(&["request", "--ticket", &key, "--indefinite"]);
+        assert_eq!(request["ticket"]["url"], portal_url(&env, &key).as_str());
+
+        let moved = env.sim.move_issue(&id, "HELP");
+        env.run(&["reconcile"]).success();
+        let shown = env.json(&["requests", "show", &request["id"].to_string()]);
+        let help = env.sim.project("HELP");
+        let portal = help["desk"]["portal_id"].as_str().unwrap();
+        assert_ne!(portal, env.sim.project(PROJECT)["desk"]["portal_id"]);
+        assert_eq!(shown["ticket"]["key"], moved.as_str());
+        assert_eq!(
+            shown["ticket"]["url"],
+            format!(
+                "{}/servicedesk/customer/portal/{portal}/{moved}",
+                env.sim.url()
+            )
+        );
+    }
+}
