@@ -104,7 +104,8 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
             ctx,
             args,
             &resource.name,
-            (&requester, &requested_by),
+            &requester,
+            &requested_by,
             expires_at,
         )?),
         None => None,
@@ -198,7 +199,8 @@ fn create_ticket(
     ctx: &Ctx,
     args: &RequestArgs,
     resource: &str,
-    (requester, requested_by): (&Requester, &Requester),
+    requester: &Requester,
+    requested_by: &Requester,
     expires_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<TicketRef> {
     let plan = ticketing::create::Plan {
