@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'List and inspect access requests; bind one to a ticket or extend it')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End one active request now')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'End access that expired or whose ticket closed (run it from cron)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything the setup depends on, and how to fix what is broken')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log, oldest first (JSON Lines with --output json)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -282,6 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
         'opal-jira;request' {
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Resource to access (may be left out when only one exists)')
             [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'Bind the access to this ticket (it must be assigned to the requester)')
+            [CompletionResult]::new('--issue-type', '--issue-type', [CompletionResultType]::ParameterName, 'Issue type of the ticket --create-ticket creates outside Jira Service Management projects [default: Task]')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Request on behalf of this person (they become the requester)')
             [CompletionResult]::new('--expire', '--expire', [CompletionResultType]::ParameterName, 'How long access lasts, e.g. 8h, 2d or 1h30m')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'When access ends (RFC 3339, e.g. 2026-12-24T18:00:00Z)')
@@ -290,7 +292,8 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Jira connection profile to use (one keyring entry each)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people or JSON for scripts')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`')
-            [CompletionResult]::new('--indefinite', '--indefinite', [CompletionResultType]::ParameterName, 'No expiry: access ends only when the ticket closes (needs --ticket)')
+            [CompletionResult]::new('--create-ticket', '--create-ticket', [CompletionResultType]::ParameterName, 'Create a ticket for this request in the configured project and bind it (in a Jira Service Management project: a request of type `Access Change - Opal`, with the requester as reporter)')
+            [CompletionResult]::new('--indefinite', '--indefinite', [CompletionResultType]::ParameterName, 'No expiry: access ends only when the ticket closes (needs --ticket or --create-ticket)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -455,6 +458,22 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'opal-jira;doctor' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite file holding resources, requests and the audit log')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Jira connection profile to use (one keyring entry each)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people or JSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'opal-jira;log' {
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Only events of this request')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
@@ -498,6 +517,7 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'List and inspect access requests; bind one to a ticket or extend it')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'End one active request now')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'End access that expired or whose ticket closed (run it from cron)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything the setup depends on, and how to fix what is broken')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit log, oldest first (JSON Lines with --output json)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -566,6 +586,9 @@ Register-ArgumentCompleter -Native -CommandName 'opal-jira' -ScriptBlock {
             break
         }
         'opal-jira;help;reconcile' {
+            break
+        }
+        'opal-jira;help;doctor' {
             break
         }
         'opal-jira;help;log' {

@@ -22,6 +22,9 @@ _opal__jira() {
             opal__jira,configure)
                 cmd="opal__jira__subcmd__configure"
                 ;;
+            opal__jira,doctor)
+                cmd="opal__jira__subcmd__doctor"
+                ;;
             opal__jira,help)
                 cmd="opal__jira__subcmd__help"
                 ;;
@@ -69,6 +72,9 @@ _opal__jira() {
                 ;;
             opal__jira__subcmd__help,configure)
                 cmd="opal__jira__subcmd__help__subcmd__configure"
+                ;;
+            opal__jira__subcmd__help,doctor)
+                cmd="opal__jira__subcmd__help__subcmd__doctor"
                 ;;
             opal__jira__subcmd__help,help)
                 cmd="opal__jira__subcmd__help__subcmd__help"
@@ -206,7 +212,7 @@ _opal__jira() {
 
     case "${cmd}" in
         opal__jira)
-            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version configure tickets resources request requests revoke reconcile log completions help"
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version configure tickets resources request requests revoke reconcile doctor log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,8 +437,38 @@ _opal__jira() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opal__subcmd__jira__subcmd__doctor)
+            opts="-v -q -h -V --db --profile --output --verbose --quiet --no-input --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opal__subcmd__jira__subcmd__help)
-            opts="configure tickets resources request requests revoke reconcile log completions help"
+            opts="configure tickets resources request requests revoke reconcile doctor log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +526,20 @@ _opal__jira() {
         opal__subcmd__jira__subcmd__help__subcmd__configure__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opal__subcmd__jira__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -824,7 +874,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__request)
-            opts="-v -q -h -V --resource --ticket --for --expire --until --indefinite --reason --db --profile --output --verbose --quiet --no-input --color --help --version"
+            opts="-v -q -h -V --resource --ticket --create-ticket --issue-type --for --expire --until --indefinite --reason --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +885,10 @@ _opal__jira() {
                     return 0
                     ;;
                 --ticket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issue-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

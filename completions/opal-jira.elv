@@ -38,6 +38,7 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand requests 'List and inspect access requests; bind one to a ticket or extend it'
             cand revoke 'End one active request now'
             cand reconcile 'End access that expired or whose ticket closed (run it from cron)'
+            cand doctor 'Check everything the setup depends on, and how to fix what is broken'
             cand log 'Show the audit log, oldest first (JSON Lines with --output json)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -255,6 +256,7 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
         &'opal-jira;request'= {
             cand --resource 'Resource to access (may be left out when only one exists)'
             cand --ticket 'Bind the access to this ticket (it must be assigned to the requester)'
+            cand --issue-type 'Issue type of the ticket --create-ticket creates outside Jira Service Management projects [default: Task]'
             cand --for 'Request on behalf of this person (they become the requester)'
             cand --expire 'How long access lasts, e.g. 8h, 2d or 1h30m'
             cand --until 'When access ends (RFC 3339, e.g. 2026-12-24T18:00:00Z)'
@@ -263,7 +265,8 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand --profile 'Jira connection profile to use (one keyring entry each)'
             cand --output 'Output format: a table for people or JSON for scripts'
             cand --color 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`'
-            cand --indefinite 'No expiry: access ends only when the ticket closes (needs --ticket)'
+            cand --create-ticket 'Create a ticket for this request in the configured project and bind it (in a Jira Service Management project: a request of type `Access Change - Opal`, with the requester as reporter)'
+            cand --indefinite 'No expiry: access ends only when the ticket closes (needs --ticket or --create-ticket)'
             cand -v 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
             cand --verbose 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
             cand -q 'Print only results and errors'
@@ -414,6 +417,21 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'opal-jira;doctor'= {
+            cand --db 'SQLite file holding resources, requests and the audit log'
+            cand --profile 'Jira connection profile to use (one keyring entry each)'
+            cand --output 'Output format: a table for people or JSON for scripts'
+            cand --color 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`'
+            cand -v 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+            cand --verbose 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'opal-jira;log'= {
             cand --request 'Only events of this request'
             cand --since 'Only events at or after this time (RFC 3339)'
@@ -455,6 +473,7 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
             cand requests 'List and inspect access requests; bind one to a ticket or extend it'
             cand revoke 'End one active request now'
             cand reconcile 'End access that expired or whose ticket closed (run it from cron)'
+            cand doctor 'Check everything the setup depends on, and how to fix what is broken'
             cand log 'Show the audit log, oldest first (JSON Lines with --output json)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -505,6 +524,8 @@ set edit:completion:arg-completer[opal-jira] = {|@words|
         &'opal-jira;help;revoke'= {
         }
         &'opal-jira;help;reconcile'= {
+        }
+        &'opal-jira;help;doctor'= {
         }
         &'opal-jira;help;log'= {
         }

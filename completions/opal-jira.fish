@@ -43,6 +43,7 @@ complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "request" -d 'Re
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "requests" -d 'List and inspect access requests; bind one to a ticket or extend it'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "revoke" -d 'End one active request now'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "reconcile" -d 'End access that expired or whose ticket closed (run it from cron)'
+complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "doctor" -d 'Check everything the setup depends on, and how to fix what is broken'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "log" -d 'Show the audit log, oldest first (JSON Lines with --output json)'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opal-jira -n "__fish_opal_jira_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -202,6 +203,7 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fis
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand resources; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l resource -d 'Resource to access (may be left out when only one exists)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l ticket -d 'Bind the access to this ticket (it must be assigned to the requester)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l issue-type -d 'Issue type of the ticket --create-ticket creates outside Jira Service Management projects [default: Task]' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l for -d 'Request on behalf of this person (they become the requester)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l expire -d 'How long access lasts, e.g. 8h, 2d or 1h30m' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l until -d 'When access ends (RFC 3339, e.g. 2026-12-24T18:00:00Z)' -r
@@ -213,7 +215,8 @@ json\t''"
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l indefinite -d 'No expiry: access ends only when the ticket closes (needs --ticket)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l create-ticket -d 'Create a ticket for this request in the configured project and bind it (in a Jira Service Management project: a request of type `Access Change - Opal`, with the requester as reporter)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l indefinite -d 'No expiry: access ends only when the ticket closes (needs --ticket or --create-ticket)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -s q -l quiet -d 'Print only results and errors'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand request" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
@@ -326,6 +329,18 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s q -l q
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -l color -d 'When to use colours: `auto` (on terminals, unless NO_COLOR is set), `always`, `never`' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -s v -l verbose -d 'Log more to stderr (can be repeated: -v info, -vv each Jira call, -vvv trace)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l request -d 'Only events of this request' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand log" -l until -d 'Only events before this time (RFC 3339)' -r
@@ -353,16 +368,17 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -s q -l
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "configure" -d 'Set up the Jira connection and save it in the OS keyring'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "tickets" -d 'Find the Jira tickets assigned to you'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "resources" -d 'Manage the resources that access can be requested for'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "request" -d 'Request access to a resource, and grant it'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "requests" -d 'List and inspect access requests; bind one to a ticket or extend it'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "revoke" -d 'End one active request now'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "reconcile" -d 'End access that expired or whose ticket closed (run it from cron)'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "log" -d 'Show the audit log, oldest first (JSON Lines with --output json)'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile log completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "configure" -d 'Set up the Jira connection and save it in the OS keyring'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "tickets" -d 'Find the Jira tickets assigned to you'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "resources" -d 'Manage the resources that access can be requested for'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "request" -d 'Request access to a resource, and grant it'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "requests" -d 'List and inspect access requests; bind one to a ticket or extend it'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "revoke" -d 'End one active request now'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "reconcile" -d 'End access that expired or whose ticket closed (run it from cron)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "doctor" -d 'Check everything the setup depends on, and how to fix what is broken'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "log" -d 'Show the audit log, oldest first (JSON Lines with --output json)'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and not __fish_seen_subcommand_from configure tickets resources request requests revoke reconcile doctor log completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from configure" -f -a "show" -d 'Show the effective connection (token redacted) and where it comes from'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from configure" -f -a "remove" -d 'Delete the profile\'s keyring entry'
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand help; and __fish_seen_subcommand_from tickets" -f -a "search" -d 'List the open tickets in the project assigned to you, most recently updated first'

@@ -100,6 +100,8 @@ pub enum Command {
     /// End one active request now
     Revoke(cmd::revoke::RevokeArgs),
     Reconcile(cmd::reconcile::ReconcileArgs),
+    /// Check everything the setup depends on, and how to fix what is broken
+    Doctor(cmd::doctor::DoctorArgs),
     Log(cmd::log::LogArgs),
     /// Print a shell completion script
     Completions(cmd::completions::CompletionsArgs),
@@ -115,6 +117,7 @@ pub fn run(ctx: &Ctx, command: &Command) -> anyhow::Result<()> {
         Command::Requests(command) => cmd::requests::run(ctx, command),
         Command::Revoke(args) => cmd::revoke::run(ctx, args),
         Command::Reconcile(args) => cmd::reconcile::run(ctx, args),
+        Command::Doctor(args) => cmd::doctor::run(ctx, args),
         Command::Log(args) => cmd::log::run(ctx, args),
         Command::Completions(args) => cmd::completions::run(ctx, args),
     }

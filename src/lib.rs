@@ -3,7 +3,8 @@
 //! The binary in `main.rs` is a thin shell over this library: `cli` parses and
 //! dispatches, `cmd` holds one module per command, and the domain lives beside it
 //! (`jira` talks to Jira, `db` owns the SQLite store, `hooks` runs grant and revoke
-//! commands, `reconcile` decides what must end).
+//! commands, `reconcile` decides what must end, `ticketing` links, creates and comments
+//! on tickets, `doctor` checks the setup).
 
 pub mod cli;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod complete;
 pub mod connection;
 pub mod ctx;
 pub mod db;
+pub mod doctor;
 pub mod duration;
 pub mod error;
 pub mod hooks;
@@ -22,4 +24,5 @@ pub mod reconcile;
 pub mod redact;
 pub mod render;
 pub mod secret;
+pub mod ticketing;
 pub mod ui;

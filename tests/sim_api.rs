@@ -1044,3 +1044,405 @@ fn unknown_paths_are_json_404s() {
     assert!(answer.json()["errorMessages"][0].is_string());
     assert_eq!(answer.json()["errors"], json!({}));
 }
+
+// ---- Jira Service Management, createmeta, permissions and issue creation ----
+
+fn sorted_keys(value: &Json) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn service_desk_lists_use_jsm_paging_and_jsm_errors() {
+    let sim = cloud_site();
+    sim.add_project("HR", "service_desk");
+    let page = call(
+        &sim,
+        "GET",
+        "/rest/servicedeskapi/servicedesk?limit=1",
+        ANN_BASIC,
+        None,
+    );
+    assert_eq!(page.status, 200);
+    let page = page.json();
+    assert_eq!(
+        sorted_keys(&page),
+        [
+            "_expands",
+            "_links",
+            "isLastPage",
+            "limit",
+            "size",
+            "start",
+            "values"
+        ]
+    );
+    assert_eq!(
+        (page["size"].clone(), page["isLastPage"].clone()),
+        (json!(1), json!(false))
+    );
+    assert!(page["_links"]["next"].as_str().unwrap().contains("start=1"));
+    assert_eq!(
+        sorted_keys(&page["values"][0]),
+        ["_links", "id", "projectId", "projectKey", "projectName"]
+    );
+    assert_eq!(page["values"][0]["projectKey"], "XYZ");
+
+    let missing = call(
+        &sim,
+        "GET",
+        "/rest/servicedeskapi/servicedesk/99/requesttype",
+        ANN_BASIC,
+        None,
+    );
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        sorted_keys(&missing.json()),
+        ["errorMessage", "i18nErrorMessage"]
+    );
+    assert_eq!(
+        call(
+            &sim,
+            "GET",
+            "/rest/servicedeskapi/servicedesk",
+            Auth::None,
+            None
+        )
+        .status,
+        401
+    );
+}
+
+#[test]
+fn customer_requests_link_to_the_portal_in_each_flavours_shape() {
+    for flavor in [Flavor::Cloud, Flavor::DataCenter] {
+        let sim = Sim::start(flavor);
+        sim.add_user(ANN, "Ann Lee", ANN_TOKEN);
+        let project = sim.add_project("XYZ", "service_desk");
+        let auth = match flavor {
+            Flavor::Cloud => ANN_BASIC,
+            Flavor::DataCenter => ANN_BEARER,
+        };
+        let types = call(
+            &sim,
+            "GET",
+            "/rest/servicedeskapi/servicedesk/1/requesttype?searchQuery=opal",
+            auth,
+            None,
+        )
+        .json();
+        assert_eq!(types["values"].as_array().unwrap().len(), 1);
+        let request_type = &types["values"][0];
+        assert_eq!(request_type["name"], "Access Change - Opal");
+        assert_eq!(request_type["portalId"], project["desk"]["portal_id"]);
+
+        let created = call(
+            &sim,
+            "POST",
+            "/rest/servicedeskapi/request",
+            auth,
+            Some(
+                json!({"serviceDeskId": "1", "requestTypeId": request_type["id"],
+                        "requestFieldValues": {"summary": "s", "description": "d"}}),
+            ),
+        );
+        assert_eq!(created.status, 201, "{}", created.text);
+        let created = created.json();
+        let portal = project["desk"]["portal_id"].as_str().unwrap();
+        assert_eq!(
+            created["_links"]["web"],
+            format!("{}/servicedesk/customer/portal/{portal}/XYZ-1", sim.url())
+        );
+        let fetched = call(
+            &sim,
+            "GET",
+            "/rest/servicedeskapi/request/XYZ-1",
+            auth,
+            None,
+        )
+        .json();
+        assert_eq!(fetched["_links"], created["_links"]);
+        match flavor {
+            Flavor::Cloud => {
+                assert_eq!(
+                    created["_links"]["agent"],
+                    format!("{}/browse/XYZ-1", sim.url())
+                );
+                assert_eq!(created["currentStatus"]["statusCategory"], "NEW");
+            }
+            Flavor::DataCenter => {
+                assert!(created["_links"].get("agent").is_none());
+                assert!(created["currentStatus"].get("statusCategory").is_none());
+            }
+        }
+        let bad = call(
+            &sim,
+            "POST",
+            "/rest/servicedeskapi/request",
+            auth,
+            Some(json!({"serviceDeskId": "1", "requestTypeId": "1", "summary": "s"})),
+        );
+        assert_eq!(bad.status, 400, "unknown members are refused");
+    }
+}
+
+#[test]
+fn customers_need_an_administrator_and_signup() {
+    let sim = cloud_site();
+    let body = json!({"email": "guest@x.io", "displayName": "Guest"});
+    let create = |body: &Json, query: &str| {
+        call(
+            &sim,
+            "POST",
+            &format!("/rest/servicedeskapi/customer{query}"),
+            ANN_BASIC,
+            Some(body.clone()),
+        )
+    };
+    assert_eq!(create(&body, "").status, 403, "not an administrator");
+    sim.set_user(ANN, json!({"administer": true}));
+    let made = create(&body, "");
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert!(
+        made.json()["accountId"]
+            .as_str()
+            .unwrap()
+            .starts_with("qm:")
+    );
+    assert_eq!(create(&body, "?strictConflictStatusCode=true").status, 409);
+    assert_eq!(create(&body, "").status, 400);
+    sim.set_config(json!({"customer_signup": false}));
+    let off = create(&json!({"email": "other@x.io", "displayName": "O"}), "");
+    assert_eq!(off.status, 403);
+    assert!(
+        off.json()["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("signup")
+    );
+
+    // Portal-only customers are not Cloud site users.
+    let found = call(
+        &sim,
+        "GET",
+        "/rest/api/3/user/search?query=guest",
+        ANN_BASIC,
+        None,
+    )
+    .json();
+    assert_eq!(found, json!([]));
+
+    let dc = dc_site();
+    dc.set_user(ANN, json!({"administer": true}));
+    let cloud_shape = call(
+        &dc,
+        "POST",
+        "/rest/servicedeskapi/customer",
+        ANN_BEARER,
+        Some(body.clone()),
+    );
+    assert_eq!(cloud_shape.status, 400, "Data Center takes fullName only");
+    let dc_shape = json!({"email": "guest@x.io", "fullName": "Guest"});
+    let made = call(
+        &dc,
+        "POST",
+        "/rest/servicedeskapi/customer",
+        ANN_BEARER,
+        Some(dc_shape),
+    );
+    assert_eq!(made.json()["name"], "guest@x.io");
+}
+
+#[test]
+fn createmeta_pages_differ_by_flavour() {
+    let cloud = cloud_site();
+    let types = call(
+        &cloud,
+        "GET",
+        "/rest/api/3/issue/createmeta/XYZ/issuetypes",
+        ANN_BASIC,
+        None,
+    )
+    .json();
+    assert_eq!(
+        sorted_keys(&types),
+        ["issueTypes", "maxResults", "startAt", "total"]
+    );
+    let opal = types["issueTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Service Request - Opal")
+        .expect("a JSM project offers the opal issue type");
+    let fields = call(
+        &cloud,
+        "GET",
+        &format!(
+            "/rest/api/3/issue/createmeta/XYZ/issuetypes/{}",
+            opal["id"].as_str().unwrap()
+        ),
+        ANN_BASIC,
+        None,
+    )
+    .json();
+    let names: Vec<&str> = fields["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Request Type") && names.contains(&"Reporter"),
+        "{names:?}"
+    );
+    assert_eq!(
+        call(
+            &cloud,
+            "GET",
+            "/rest/api/3/issue/createmeta/XYZ/issuetypes?maxResults=201",
+            ANN_BASIC,
+            None
+        )
+        .status,
+        400
+    );
+
+    let dc = dc_site();
+    let types = call(
+        &dc,
+        "GET",
+        "/rest/api/2/issue/createmeta/ABC/issuetypes",
+        ANN_BEARER,
+        None,
+    )
+    .json();
+    assert_eq!(
+        sorted_keys(&types),
+        ["isLast", "maxResults", "startAt", "total", "values"]
+    );
+    assert_eq!(types["values"][0]["name"], "Task");
+}
+
+#[test]
+fn my_permissions_must_be_listed_on_cloud_only() {
+    let cloud = cloud_site();
+    assert_eq!(
+        call(
+            &cloud,
+            "GET",
+            "/rest/api/3/mypermissions?projectKey=ABC",
+            ANN_BASIC,
+            None
+        )
+        .status,
+        400
+    );
+    let asked = call(
+        &cloud,
+        "GET",
+        "/rest/api/3/mypermissions?projectKey=ABC&permissions=MODIFY_REPORTER",
+        ANN_BASIC,
+        None,
+    )
+    .json();
+    assert_eq!(sorted_keys(&asked["permissions"]), ["MODIFY_REPORTER"]);
+    assert_eq!(
+        asked["permissions"]["MODIFY_REPORTER"]["havePermission"],
+        true
+    );
+
+    let dc = dc_site();
+    dc.set_user(ANN, json!({"modify_reporter": false}));
+    let all = call(
+        &dc,
+        "GET",
+        "/rest/api/2/mypermissions?projectKey=ABC",
+        ANN_BEARER,
+        None,
+    )
+    .json();
+    assert_eq!(
+        all["permissions"]["MODIFY_REPORTER"]["havePermission"],
+        false
+    );
+    assert_eq!(all["permissions"]["ADMINISTER"]["havePermission"], false);
+    assert!(
+        all["permissions"].get("BROWSE_PROJECTS").is_some(),
+        "every permission"
+    );
+}
+
+#[test]
+fn issue_creation_checks_the_screen_the_reporter_and_the_text_shape() {
+    let cloud = cloud_site();
+    let fields = |description: Json, reporter: Json| {
+        json!({"fields": {"project": {"key": "ABC"}, "issuetype": {"name": "Task"},
+                          "summary": "s", "description": description, "reporter": reporter}})
+    };
+    let bob = cloud
+        .users()
+        .into_iter()
+        .find(|u| u["email"] == BOB)
+        .unwrap();
+    let bob_ref = json!({"id": bob["account_id"]});
+    let as_text = call(
+        &cloud,
+        "POST",
+        "/rest/api/3/issue",
+        ANN_BASIC,
+        Some(fields(json!("text"), bob_ref.clone())),
+    );
+    assert_eq!(as_text.status, 400);
+    assert!(
+        as_text.json()["errors"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Atlassian Document")
+    );
+    let doc = json!({"type": "doc", "version": 1, "content": []});
+    let made = call(
+        &cloud,
+        "POST",
+        "/rest/api/3/issue",
+        ANN_BASIC,
+        Some(fields(doc.clone(), bob_ref.clone())),
+    );
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(sorted_keys(&made.json()), ["id", "key", "self"]);
+    assert_eq!(cloud.issue("ABC-1")["reporter"], BOB);
+
+    cloud.set_user(ANN, json!({"modify_reporter": false}));
+    let refused = call(
+        &cloud,
+        "POST",
+        "/rest/api/3/issue",
+        ANN_BASIC,
+        Some(fields(doc, bob_ref)),
+    );
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.json()["errors"]["reporter"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be set")
+    );
+
+    let dc = dc_site();
+    let dc_fields = json!({"fields": {"project": {"key": "ABC"}, "issuetype": {"name": "Task"},
+        "summary": "s", "description": "text", "reporter": {"name": "bob"}}});
+    let made = call(
+        &dc,
+        "POST",
+        "/rest/api/2/issue",
+        ANN_BEARER,
+        Some(dc_fields),
+    );
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(dc.issue("ABC-1")["reporter"], BOB);
+}

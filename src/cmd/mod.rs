@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod configure;
+pub mod doctor;
 pub mod log;
 pub mod pickers;
 pub mod reconcile;

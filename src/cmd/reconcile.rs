@@ -145,6 +145,9 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
         }
         report.revoked.sort_by_key(|revoked| revoked.id);
         report.failed.sort_by_key(|failed| failed.id);
+        let ended = report.revoked.iter().map(|r| (r.id, r.reason));
+        let comment_errors = crate::ticketing::comments::after_revokes(ctx, &active, ended);
+        report.errors.extend(comment_errors);
         if interrupt::requested() {
             report.errors.push(format!(
                 "interrupted: {not_started} due requests were not revoked; the next pass will revoke them"

@@ -17,6 +17,7 @@ use crate::error::UserError;
 use crate::hooks::{self, HookVars};
 use crate::jira::{self, Issue, StatusCategory, jql};
 use crate::render::request_json;
+use crate::ticketing;
 
 use super::pickers;
 
@@ -26,6 +27,7 @@ use super::pickers;
 /// whichever comes first.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("expiry").args(["expire", "until", "indefinite"])))]
+#[command(group(ArgGroup::new("ticket_source").args(["ticket", "create_ticket"])))]
 pub struct RequestArgs {
     /// Resource to access (may be left out when only one exists)
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::resource_names))]
@@ -34,6 +36,17 @@ pub struct RequestArgs {
     /// Bind the access to this ticket (it must be assigned to the requester)
     #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
     pub ticket: Option<String>,
+
+    /// Create a ticket for this request in the configured project and bind it (in a
+    /// Jira Service Management project: a request of type `Access Change - Opal`, with
+    /// the requester as reporter)
+    #[arg(long)]
+    pub create_ticket: bool,
+
+    /// Issue type of the ticket --create-ticket creates outside Jira Service Management
+    /// projects [default: Task]
+    #[arg(long, value_name = "NAME", requires = "create_ticket")]
+    pub issue_type: Option<String>,
 
     /// Request on behalf of this person (they become the requester)
     #[arg(long = "for", value_name = "EMAIL")]
@@ -47,8 +60,9 @@ pub struct RequestArgs {
     #[arg(long, value_name = "TIME", value_parser = clock::parse_rfc3339)]
     pub until: Option<DateTime<Utc>>,
 
-    /// No expiry: access ends only when the ticket closes (needs --ticket)
-    #[arg(long, requires = "ticket")]
+    /// No expiry: access ends only when the ticket closes (needs --ticket or
+    /// --create-ticket)
+    #[arg(long, requires = "ticket_source")]
     pub indefinite: bool,
 
     /// Why access is needed (kept in the request and the audit log)
@@ -63,6 +77,15 @@ pub struct Requester {
     pub identity: Option<Identity>,
 }
 
+impl Requester {
+    fn person(&self) -> ticketing::create::Person<'_> {
+        ticketing::create::Person {
+            email: &self.email,
+            identity: self.identity.as_ref(),
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     let now = ctx.now();
     let db = ctx.db()?;
@@ -75,11 +98,11 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
         name => pick_resource(ctx, name.as_deref())?,
     };
     let ticket_key = match &args.ticket {
-        None if interactive && args.for_email.is_none() => pick_ticket(ctx)?,
+        None if interactive && args.for_email.is_none() && !args.create_ticket => pick_ticket(ctx)?,
         key => key.clone(),
     };
     let expires_at = if interactive && no_expiry {
-        pickers::expiry(&resource, ticket_key.is_some(), now)?
+        pickers::expiry(&resource, ticket_key.is_some() || args.create_ticket, now)?
     } else {
         expiry(args, now)?
     };
@@ -93,20 +116,36 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
             identity: requested_by.identity.clone(),
         },
     };
-    let ticket = match &ticket_key {
+    let checked = match &ticket_key {
         Some(key) => Some(check_ticket(ctx, key, &requester)?.1),
         None => None,
     };
+    // Confirm before a ticket is created, so that declining leaves nothing behind.
     if interactive {
         let until = expires_at.map_or("the ticket closes".to_string(), rfc3339);
-        let bound = ticket
-            .as_ref()
-            .map_or(String::new(), |ticket| format!(", bound to {}", ticket.key));
+        let bound = match &checked {
+            Some(ticket) => format!(", bound to {}", ticket.key),
+            None if args.create_ticket => ", bound to a new ticket".to_string(),
+            None => String::new(),
+        };
         pickers::confirm(&format!(
             "{} for {} until {until}{bound}",
             resource.name, requester.email
         ))?;
     }
+    let ticket = match checked {
+        Some(ticket) => Some(ticket),
+        // The ticket rules do not apply to a ticket made for this request.
+        None if args.create_ticket => Some(create_ticket(
+            ctx,
+            args,
+            &resource.name,
+            &requester,
+            &requested_by,
+            expires_at,
+        )?),
+        None => None,
+    };
 
     let new = NewRequest {
         resource: resource.name.clone(),
@@ -117,8 +156,21 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
         expires_at,
         ticket,
     };
-    let id = db.insert_request(&new)?;
-    grant(ctx, &resource, id, &new)?;
+    let id = match db.insert_request(&new) {
+        Ok(id) => id,
+        Err(err) => {
+            if let Some(ticket) = new.ticket.as_ref().filter(|_| args.create_ticket) {
+                ticketing::comments::after_unrecorded(ctx, ticket, &new, &err);
+            }
+            return Err(err);
+        }
+    };
+    if let Some(ticket) = new.ticket.as_ref().filter(|_| args.create_ticket) {
+        ticketing::create::record_created(ctx, id, ticket);
+    }
+    let granted = grant(ctx, &resource, id, &new);
+    ticketing::comments::after_grant(ctx, id, granted.is_err());
+    granted?;
 
     let request = db
         .request(id)?
@@ -184,6 +236,31 @@ fn pick_ticket(ctx: &Ctx) -> anyhow::Result<Option<String>> {
         .jira()?
         .search(&jql::my_tickets(project, None, false), 50)?;
     pickers::ticket(&issues)
+}
+
+/// Creates the request's ticket (`--create-ticket`) for `requester`, asked for by
+/// `requested_by`.
+fn create_ticket(
+    ctx: &Ctx,
+    args: &RequestArgs,
+    resource: &str,
+    requester: &Requester,
+    requested_by: &Requester,
+    expires_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<TicketRef> {
+    let plan = ticketing::create::Plan {
+        resource,
+        requester: requester.person(),
+        requested_by: requested_by.person(),
+        now: ctx.now(),
+        expires_at,
+        reason: args.reason.as_deref(),
+        issue_type: args.issue_type.as_deref(),
+    };
+    let ticket = ticketing::create::create(ctx, &plan)?;
+    ctx.ui
+        .status(&format!("Created ticket {} ({}).", ticket.key, ticket.url));
+    Ok(ticket)
 }
 
 /// `--resource`, or the only resource there is.

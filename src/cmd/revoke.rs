@@ -46,6 +46,8 @@ pub fn run(ctx: &Ctx, args: &RevokeArgs) -> anyhow::Result<()> {
     match outcome {
         Outcome::Revoked => {
             ctx.ui.status(&format!("Revoked request {}.", request.id));
+            let note = args.reason.as_deref();
+            crate::ticketing::comments::after_revoke(ctx, &request, RevokeReason::Manual, note);
             print_one(ctx, &find(ctx, args.id)?)
         }
         Outcome::Busy => Err(UserError::failure(format!(

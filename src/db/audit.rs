@@ -24,6 +24,12 @@ pub mod kind {
     pub const REVOKE_STARTED: &str = "revoke_started";
     pub const REVOKED: &str = "revoked";
     pub const REVOKE_FAILED: &str = "revoke_failed";
+    /// `request --create-ticket` created the request's ticket.
+    pub const TICKET_CREATED: &str = "ticket_created";
+    /// A comment about the request was added to its ticket.
+    pub const COMMENTED: &str = "commented";
+    /// A comment about the request could not be added to its ticket.
+    pub const COMMENT_FAILED: &str = "comment_failed";
 }
 
 /// An event about to be written.

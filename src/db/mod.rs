@@ -19,6 +19,7 @@
 mod audit;
 mod lock;
 pub mod model;
+mod projects;
 mod requests;
 mod resources;
 
@@ -38,14 +39,17 @@ use crate::error::UserError;
 pub use audit::kind;
 pub use lock::{LockHolder, PassLock};
 pub use model::{
-    AuditEvent, EventFilter, NewRequest, Request, RequestFilter, RequestStatus, Resource,
-    RevokeReason, TicketRef,
+    AuditEvent, EventFilter, NewRequest, ProjectFacts, Request, RequestFilter, RequestStatus,
+    Resource, RevokeReason, TicketRef,
 };
 pub use requests::Claimant;
 
 /// The schema migrations in order: entry N (from 1) brings the database to schema N.
 /// Append only; a migration that has shipped is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_jira_projects.sql"),
+];
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -189,6 +189,23 @@ pub struct AuditEvent {
     pub detail: serde_json::Value,
 }
 
+/// What is known about a Jira project on a site, so that its tickets' links can be
+/// built without asking Jira each time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFacts {
+    /// The site's base URL.
+    pub site: String,
+    pub project_key: String,
+    /// Jira's `projectTypeKey`: `software`, `service_desk`, `business`, …
+    pub project_type: String,
+    /// For a JSM project: its service desk.
+    pub service_desk_id: Option<String>,
+    /// For a JSM project: its customer portal, when known.
+    pub portal_id: Option<String>,
+    /// When Jira was last asked.
+    pub checked_at: DateTime<Utc>,
+}
+
 /// Which events [`Db::events`](super::Db::events) returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {

@@ -81,6 +81,8 @@ pub struct JiraMessages {
     pub field_errors: Vec<(String, String)>,
 }
 
+/// The platform API's error body (`errorMessages`, `errors`), or the service desk
+/// API's (`errorMessage`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireErrorBody {
@@ -88,6 +90,8 @@ struct WireErrorBody {
     error_messages: Vec<String>,
     #[serde(default)]
     errors: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    error_message: Option<String>,
 }
 
 impl JiraMessages {
@@ -110,6 +114,7 @@ impl JiraMessages {
         let messages = wire
             .error_messages
             .into_iter()
+            .chain(wire.error_message)
             .filter(|m| !m.trim().is_empty())
             .collect();
         JiraMessages {
@@ -413,6 +418,17 @@ mod tests {
         );
         assert!(JiraMessages::from_body(b"<html>").is_empty());
         assert!(JiraMessages::from_body(b"[1,2]").is_empty());
+    }
+
+    #[test]
+    fn reads_the_service_desk_api_error_body() {
+        let body = br#"{"errorMessage":"You must be a Jira administrator to create customers.",
+                        "i18nErrorMessage":{"i18nKey":"sd.x","parameters":[]}}"#;
+        let messages = JiraMessages::from_body(body);
+        assert_eq!(
+            messages.to_string(),
+            "You must be a Jira administrator to create customers."
+        );
     }
 
     #[test]

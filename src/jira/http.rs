@@ -112,6 +112,11 @@ impl JiraClient {
         }
     }
 
+    /// Sends `call` to an endpoint that answers with no body (e.g. 204).
+    pub(crate) fn send_no_content(&self, call: &Call<'_>) -> Result<(), JiraError> {
+        self.send(call).map(drop)
+    }
+
     /// Sends `call`, waiting out rate limits within the retry budget, and returns the
     /// body of a success answer.
     fn send(&self, call: &Call<'_>) -> Result<Vec<u8>, JiraError> {
@@ -176,6 +181,9 @@ impl JiraClient {
             Auth::Bearer(token) => request.bearer_auth(token.expose()),
         };
         request = request.header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in &call.headers {
+            request = request.header(*name, *value);
+        }
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }
@@ -364,6 +372,7 @@ pub(crate) struct Call<'a> {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, &'static str)>,
     body: Option<serde_json::Value>,
     /// Told about every 429 or throttling 503, even one that is retried.
     on_throttle: Option<&'a (dyn Fn() + Sync)>,
@@ -378,6 +387,7 @@ impl<'a> Call<'a> {
             method: Method::GET,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             on_throttle: None,
             anonymous_ok: false,
@@ -395,6 +405,7 @@ impl<'a> Call<'a> {
             method: Method::POST,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: Some(body),
             on_throttle: None,
             anonymous_ok: false,
@@ -403,6 +414,12 @@ impl<'a> Call<'a> {
 
     pub(crate) fn query(mut self, name: &'static str, value: impl Into<String>) -> Call<'a> {
         self.query.push((name, value.into()));
+        self
+    }
+
+    /// Adds a request header (never one carrying a secret: headers are not redacted).
+    pub(crate) fn header(mut self, name: &'static str, value: &'static str) -> Call<'a> {
+        self.headers.push((name, value));
         self
     }
 

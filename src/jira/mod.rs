@@ -3,16 +3,21 @@
 //!
 //! This module owns the connection: configuration, URL rules, TLS roots and
 //! credentials. `http` is the path every request takes (retries, limits, logging);
-//! the endpoints live in `site`, `issue`, `search` and `user`; the types callers see
-//! are in `model`, and failures are described in `error`.
+//! the endpoints live in `site`, `issue`, `search`, `user`, `write` (creating issues,
+//! commenting), `meta` (createmeta, permissions) and `jsm` (the service desk API); the
+//! types callers see are in `model`, and failures are described in `error`.
 
+mod adf;
 mod error;
 mod http;
 mod issue;
+mod jsm;
+mod meta;
 mod model;
 mod search;
 mod site;
 mod user;
+mod write;
 
 #[cfg(test)]
 mod fuzz;
@@ -32,8 +37,11 @@ use crate::error::UserError;
 use crate::secret::Secret;
 
 pub use error::{JiraError, JiraErrorKind, JiraMessages};
+pub use jsm::{CustomerRequest, NewCustomerRequest, RequestType, ServiceDesk};
+pub use meta::{FieldMeta, IssueTypeMeta};
 pub use model::{Issue, Project, ServerInfo, StatusCategory, User, parse_jira_time, validate_key};
 pub use search::{BatchLookup, jql};
+pub use write::{CreatedIssue, NewIssue};
 
 use http::Call;
 

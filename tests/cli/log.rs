@@ -19,7 +19,15 @@ fn events_tell_the_story_oldest_first() {
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["requested", "granted", "bound", "revoke_started", "revoked"]
+        [
+            "requested",
+            "granted",
+            "bound",
+            "commented",
+            "revoke_started",
+            "revoked",
+            "commented"
+        ]
     );
     assert!(
         events

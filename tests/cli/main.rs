@@ -5,13 +5,17 @@
 mod sim;
 mod support;
 
+mod comments;
 mod concurrency;
 mod configure;
 mod crash;
+mod create_ticket;
 mod docs;
+mod doctor;
 mod examples;
 mod faults;
 mod help;
+mod jsm;
 mod keyring;
 mod log;
 mod permissions;

@@ -99,7 +99,10 @@ fn a_database_from_a_newer_version() {
         &env,
         &path,
         2,
-        "was written by a newer opal-jira (schema 99, this build knows 1)",
+        &format!(
+            "was written by a newer opal-jira (schema 99, this build knows {})",
+            opal_jira::db::SCHEMA_VERSION
+        ),
     );
 }
 

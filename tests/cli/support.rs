@@ -68,8 +68,18 @@ impl TestEnv {
     /// A simulator with project OPS, users Ana (the configured user) and Ben, and an
     /// environment-driven connection as Ana.
     pub fn new(flavor: Flavor) -> TestEnv {
+        TestEnv::with_project(flavor, "software")
+    }
+
+    /// The same, with OPS a Jira Service Management project (its whole opal-jira setup
+    /// in place).
+    pub fn jsm(flavor: Flavor) -> TestEnv {
+        TestEnv::with_project(flavor, "service_desk")
+    }
+
+    fn with_project(flavor: Flavor, kind: &str) -> TestEnv {
         let sim = Sim::start(flavor);
-        sim.add_project(PROJECT, "software");
+        sim.add_project(PROJECT, kind);
         sim.add_project("OTHER", "software");
         sim.add_user(ANA, "Ana Lima", ANA_TOKEN);
         sim.add_user(BEN, "Ben Okafor", BEN_TOKEN);

@@ -205,6 +205,51 @@ impl Sim {
         self.admin("DELETE", "requests", None);
     }
 
+    /// An issue as the admin API shows it (key, status, reporter, issue type, request
+    /// type, description, …).
+    pub fn issue(&self, id_or_key: &str) -> Json {
+        self.admin("GET", &format!("issues/{id_or_key}"), None)
+    }
+
+    /// Every user, with their permissions (`administer`, `modify_reporter`) and whether
+    /// they are portal-only customers.
+    pub fn users(&self) -> Vec<Json> {
+        match self.admin("GET", "users", None) {
+            Json::Array(items) => items,
+            other => panic!("users are not a list: {other}"),
+        }
+    }
+
+    /// Changes a user's permissions, e.g. `{"administer": true}`.
+    pub fn set_user(&self, email: &str, changes: Json) -> Json {
+        self.admin("PATCH", &format!("users/{email}"), Some(changes))
+    }
+
+    /// Takes one step of a JSM project's setup away: `no_issue_type`,
+    /// `no_request_type`, `wrong_issue_type`, `no_request_type_field` or
+    /// `no_reporter_field`.
+    pub fn break_setup(&self, project: &str, step: &str) {
+        self.admin(
+            "POST",
+            &format!("projects/{project}/break"),
+            Some(json!({"step": step})),
+        );
+    }
+
+    /// A project as the admin API shows it, with its service desk's `id` and
+    /// `portal_id` under `desk` for a JSM project.
+    pub fn project(&self, key: &str) -> Json {
+        self.admin("GET", &format!("projects/{key}"), None)
+    }
+
+    /// The emails of a service desk's customers.
+    pub fn desk_customers(&self, project: &str) -> Vec<String> {
+        match self.admin("GET", &format!("projects/{project}/customers"), None) {
+            Json::Array(items) => items.iter().map(text).collect(),
+            other => panic!("customers are not a list: {other}"),
+        }
+    }
+
     /// Comments stored on an issue.
     pub fn comments(&self, id_or_key: &str) -> Vec<Json> {
         match self.admin("GET", &format!("issues/{id_or_key}/comments"), None) {

@@ -4,9 +4,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::desk::Break;
 use crate::faults::FaultRule;
 use crate::http::{Incoming, Reply};
-use crate::state::{Category, ConfigPatch, IssuePatch, NewIssue, NewUser, State, jira_time};
+use crate::state::{
+    Category, ConfigPatch, IssuePatch, NewIssue, NewUser, State, UserPatch, jira_time,
+};
 
 /// Answers an admin request; the caller holds the state lock.
 pub fn handle(state: &mut State, request: &Incoming) -> Reply {
@@ -31,6 +34,30 @@ pub fn handle(state: &mut State, request: &Incoming) -> Reply {
         ("POST", ["users"]) => parse::<NewUser>(request)
             .and_then(|new| state.add_user(new).map_err(bad))
             .map(|u| Reply::json(201, &user_json(state, u))),
+        ("PATCH", ["users", email]) => parse::<UserPatch>(request).and_then(|patch| {
+            let index = state.patch_user(email, patch).map_err(not_found)?;
+            Ok(Reply::json(200, &user_json(state, index)))
+        }),
+        ("POST", ["projects", key, "break"]) => parse::<BreakStep>(request).and_then(|b| {
+            state.break_setup(key, b.step).map_err(bad)?;
+            Ok(Reply::empty(204))
+        }),
+        ("GET", ["projects", key]) => state
+            .project_by_key(key)
+            .ok_or_else(|| not_found("no such project"))
+            .map(|index| Reply::json(200, &project_json(state, index))),
+        ("GET", ["projects", key, "customers"]) => state
+            .project_by_key(key)
+            .ok_or_else(|| not_found("no such project"))
+            .map(|index| {
+                let emails: Vec<Value> = state.projects[index]
+                    .desk
+                    .iter()
+                    .flat_map(|desk| desk.customers.iter())
+                    .map(|&u| json!(state.users[u].email))
+                    .collect();
+                Reply::json(200, &Value::Array(emails))
+            }),
         ("POST", ["projects"]) => parse::<NewProject>(request)
             .and_then(|p| add_project(state, p))
             .map(|p| Reply::json(201, &project_json(state, p))),
@@ -167,6 +194,13 @@ struct ProjectPatch {
     visible_to: Option<Vec<String>>,
 }
 
+/// The body of `POST /_sim/projects/{key}/break`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreakStep {
+    step: Break,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Move {
@@ -253,12 +287,20 @@ fn user_json(state: &State, index: usize) -> Value {
         "key": u.key,
         "active": u.active,
         "has_token": u.token.is_some(),
+        "administer": u.administer,
+        "modify_reporter": u.modify_reporter,
+        "customer": u.customer,
     })
 }
 
 fn project_json(state: &State, index: usize) -> Value {
     let p = &state.projects[index];
-    json!({"id": p.id, "key": p.key, "name": p.name, "type": p.kind, "visible_to": p.visible_to})
+    let desk = p
+        .desk
+        .as_ref()
+        .map(|d| json!({"id": d.id, "portal_id": d.portal_id}));
+    json!({"id": p.id, "key": p.key, "name": p.name, "type": p.kind, "visible_to": p.visible_to,
+           "desk": desk})
 }
 
 fn id_and_key(state: &State, id: u64) -> Value {
@@ -281,6 +323,12 @@ fn issue_json(state: &State, id: u64) -> Value {
         "status_category": i.category.key(),
         "assignee": email(i.assignee),
         "reporter": email(i.reporter),
+        "issue_type": state.issue_type_name(&i.issue_type),
+        "request_type": i.request_type.as_ref().and_then(|id| {
+            let desk = state.projects[i.project].desk.as_ref()?;
+            desk.request_types.iter().find(|rt| &rt.id == id).map(|rt| rt.name.clone())
+        }),
+        "description": i.description,
         "created": jira_time(i.created),
         "updated": jira_time(i.updated),
         "deleted": i.deleted,

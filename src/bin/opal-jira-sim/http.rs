@@ -16,6 +16,9 @@ pub struct Incoming {
     pub authorization: Option<String>,
     /// Request body bytes (empty when none).
     pub body: Vec<u8>,
+    /// The `X-ExperimentalApi` header, which JSM clients send to opt in to its
+    /// experimental endpoints; logged so tests can see that it was sent.
+    pub experimental_api: Option<String>,
 }
 
 impl Incoming {
@@ -28,6 +31,7 @@ impl Incoming {
             query: parse_query(raw_query),
             authorization,
             body,
+            experimental_api: None,
         }
     }
 

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod auth;
 mod demo;
+mod desk;
 mod faults;
 mod http;
 mod jql;

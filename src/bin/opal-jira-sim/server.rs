@@ -112,14 +112,20 @@ fn serve_one(sim: &Sim, mut request: tiny_http::Request) {
         .iter()
         .find(|h| h.field.equiv("Authorization"))
         .map(|h| h.value.as_str().to_string());
+    let experimental_api = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("X-ExperimentalApi"))
+        .map(|h| h.value.as_str().to_string());
     let mut body = Vec::new();
     let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
-    let incoming = Incoming::new(
+    let mut incoming = Incoming::new(
         request.method().as_str(),
         request.url(),
         authorization,
         body,
     );
+    incoming.experimental_api = experimental_api;
 
     let started = Instant::now();
     let answer = panic::catch_unwind(AssertUnwindSafe(|| answer(sim, &incoming)));
@@ -153,6 +159,7 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
             "auth": auth::log_label(&state, caller),
             "status": null,
             "body": incoming.json_body(),
+            "experimental_api": incoming.experimental_api,
             "at_ms": at_ms,
             "seq": seq,
         });

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::desk::{Desk, ProjectIssueType};
 use crate::faults::FaultRule;
 
 /// First numeric id handed out to issues, projects and comments, as on a fresh Jira.
@@ -55,6 +56,9 @@ pub struct Config {
     pub server_time_offset_secs: i64,
     /// Cloud only: whether `search/jql` rejects unknown keys like DC's validateQuery does.
     pub cloud_validate_keys: bool,
+    /// Whether the site lets new JSM customer accounts be created (the customer signup
+    /// setting); when off, even an administrator's `POST servicedeskapi/customer` fails.
+    pub customer_signup: bool,
 }
 
 /// The fields `PUT /_sim/config` accepts; absent fields keep their value.
@@ -69,6 +73,7 @@ pub struct ConfigPatch {
     dc_version: Option<[u32; 3]>,
     server_time_offset_secs: Option<i64>,
     cloud_validate_keys: Option<bool>,
+    customer_signup: Option<bool>,
 }
 
 impl Config {
@@ -86,6 +91,7 @@ impl Config {
             dc_version: [10, 3, 13],
             server_time_offset_secs: 0,
             cloud_validate_keys: false,
+            customer_signup: true,
         }
     }
 
@@ -108,6 +114,7 @@ impl Config {
             .server_time_offset_secs
             .unwrap_or(self.server_time_offset_secs);
         self.cloud_validate_keys = p.cloud_validate_keys.unwrap_or(self.cloud_validate_keys);
+        self.customer_signup = p.customer_signup.unwrap_or(self.customer_signup);
     }
 
     /// The config as `GET /_sim/config` shows it.
@@ -121,6 +128,7 @@ impl Config {
             "dc_version": self.dc_version,
             "server_time_offset_secs": self.server_time_offset_secs,
             "cloud_validate_keys": self.cloud_validate_keys,
+            "customer_signup": self.customer_signup,
         })
     }
 }
@@ -196,6 +204,13 @@ pub struct User {
     pub name: String,
     pub key: String,
     pub active: bool,
+    /// The global permission ADMINISTER (Jira administrators).
+    pub administer: bool,
+    /// The project permission MODIFY_REPORTER, in every project.
+    pub modify_reporter: bool,
+    /// A portal-only JSM customer: no licence, found by the service desk's customer
+    /// search but (on Cloud) not by the platform's user search.
+    pub customer: bool,
 }
 
 /// A project; `visible_to` restricts who may see it and its issues.
@@ -208,6 +223,10 @@ pub struct Project {
     pub kind: String,
     /// Lower-case emails of the only users allowed to see it; `None` = everyone.
     pub visible_to: Option<Vec<String>>,
+    /// The issue types it offers, with their create screens.
+    pub issue_types: Vec<ProjectIssueType>,
+    /// The service desk of a `service_desk` project.
+    pub desk: Option<Desk>,
     last_number: u64,
 }
 
@@ -226,6 +245,12 @@ pub struct Issue {
     /// Index into `State::users`.
     pub assignee: Option<usize>,
     pub reporter: Option<usize>,
+    /// The issue type id.
+    pub issue_type: String,
+    /// The request type id, for issues that are JSM customer requests.
+    pub request_type: Option<String>,
+    /// A string (v2) or an ADF document (v3), as sent; null when none.
+    pub description: Value,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub deleted: bool,
@@ -271,10 +296,24 @@ pub struct NewUser {
     pub key: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    #[serde(default)]
+    pub administer: bool,
+    #[serde(default = "yes")]
+    pub modify_reporter: bool,
+    #[serde(default)]
+    pub customer: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// Changes to a user's permissions (`PATCH /_sim/users/{email}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub administer: Option<bool>,
+    pub modify_reporter: Option<bool>,
 }
 
 impl NewUser {
@@ -289,6 +328,9 @@ impl NewUser {
             name: None,
             key: None,
             active: true,
+            administer: false,
+            modify_reporter: true,
+            customer: false,
         }
     }
 }
@@ -357,6 +399,8 @@ pub struct State {
     keys: HashMap<String, u64>,
     /// Status names in order of first use; a status's id is its position plus FIRST_ID.
     statuses: Vec<String>,
+    /// Issue type names; an issue type's id is its position plus 10001.
+    pub(crate) issue_type_names: Vec<String>,
 }
 
 impl State {
@@ -372,6 +416,7 @@ impl State {
             log: Vec::new(),
             keys: HashMap::new(),
             statuses: Category::ALL.iter().map(|c| c.name().to_string()).collect(),
+            issue_type_names: vec!["Task".into(), "Service Request".into()],
         }
     }
 
@@ -405,6 +450,9 @@ impl State {
             name: new.name.unwrap_or(local),
             key: new.key.unwrap_or_else(|| format!("JIRAUSER{}", 10100 + n)),
             active: new.active,
+            administer: new.administer,
+            modify_reporter: new.modify_reporter,
+            customer: new.customer,
             email,
         };
         let clash = self
@@ -457,9 +505,24 @@ impl State {
             name: name.unwrap_or_else(|| key.to_string()),
             kind,
             visible_to: None,
+            issue_types: Vec::new(),
+            desk: None,
             last_number: 0,
         });
-        Ok(self.projects.len() - 1)
+        let index = self.projects.len() - 1;
+        self.set_up_project(index);
+        Ok(index)
+    }
+
+    /// Changes a user's permissions.
+    pub fn patch_user(&mut self, email: &str, patch: UserPatch) -> Result<usize, String> {
+        let index = self
+            .user_by_email(email)
+            .ok_or_else(|| format!("no user '{email}'"))?;
+        let user = &mut self.users[index];
+        user.administer = patch.administer.unwrap_or(user.administer);
+        user.modify_reporter = patch.modify_reporter.unwrap_or(user.modify_reporter);
+        Ok(index)
     }
 
     /// Restricts (or, with `None`, opens) who can see a project.
@@ -495,6 +558,17 @@ impl State {
         let id = FIRST_ID + self.issues.len() as u64;
         self.register_status(&status);
         self.keys.insert(key.to_uppercase(), id);
+        // Issues seeded into a service desk are requests of its first request type, as
+        // if raised through the portal.
+        let data = &self.projects[project];
+        let (issue_type, request_type) =
+            match data.desk.as_ref().and_then(|d| d.request_types.first()) {
+                Some(first) => (first.issue_type_id.clone(), Some(first.id.clone())),
+                None => {
+                    let first = data.issue_types.first().map(|t| t.type_id.clone());
+                    (first.unwrap_or_else(|| "10001".into()), None)
+                }
+            };
         self.issues.push(Issue {
             id,
             key,
@@ -505,6 +579,9 @@ impl State {
             category,
             assignee,
             reporter,
+            issue_type,
+            request_type,
+            description: Value::Null,
             created,
             updated,
             deleted: false,
@@ -626,7 +703,7 @@ impl State {
         self.issues.get(usize::try_from(index).ok()?)
     }
 
-    fn issue_mut(&mut self, id: u64) -> Option<&mut Issue> {
+    pub(crate) fn issue_mut(&mut self, id: u64) -> Option<&mut Issue> {
         let index = id.checked_sub(FIRST_ID)?;
         self.issues.get_mut(usize::try_from(index).ok()?)
     }

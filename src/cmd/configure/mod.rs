@@ -15,7 +15,7 @@ use crate::jira::{Deployment, JiraClient};
 use crate::secret::Secret;
 
 /// The oldest Data Center release with personal access tokens.
-const MIN_DC_VERSION: (u32, u32) = (8, 14);
+pub const MIN_DC_VERSION: (u32, u32) = (8, 14);
 
 /// Set up the Jira connection and save it in the OS keyring
 ///

@@ -71,7 +71,9 @@ pub fn run(ctx: &Ctx, args: &ExtendArgs) -> anyhow::Result<()> {
     }
 
     db.set_expiry(request.id, new_expiry, &ctx.actor(), now)?;
-    // TODO(#6): comment on the bound ticket once ticket comments exist.
+    if let Some(previous) = request.expires_at {
+        crate::ticketing::comments::after_extend(ctx, request.id, previous);
+    }
     ctx.ui.status(&format!(
         "Request {} now ends at {}.",
         request.id,

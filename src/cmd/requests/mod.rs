@@ -134,6 +134,7 @@ fn bind(ctx: &Ctx, args: &BindArgs) -> anyhow::Result<()> {
     let (_, ticket) = check_ticket(ctx, &args.ticket, &requester)?;
     ctx.db()?
         .bind_ticket(request.id, &ticket, &ctx.actor(), ctx.now())?;
+    crate::ticketing::comments::after_bind(ctx, request.id);
     ctx.ui
         .status(&format!("Bound request {} to {}.", request.id, ticket.key));
     print_one(ctx, &find(ctx, args.id)?)

@@ -23,8 +23,8 @@ pub fn run(ctx: &Ctx, command: &TicketsCommand) -> anyhow::Result<()> {
     }
 }
 
-/// The link a person should follow for a ticket.
+/// The link a person should follow for a ticket: the customer portal for a Jira
+/// Service Management project, `<site>/browse/<KEY>` otherwise.
 pub fn ticket_url(ctx: &Ctx, issue: &Issue) -> anyhow::Result<String> {
-    // TODO(#3): requester-facing portal links for tickets in JSM projects.
-    Ok(ctx.jira()?.browse_url(&issue.key))
+    crate::ticketing::links::ticket_url(ctx, issue)
 }

@@ -25,14 +25,17 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<()> {
     let jql = jql::my_tickets(&connection.project, args.text.as_deref(), args.all_statuses);
     let issues = ctx.jira()?.search(&jql, args.limit as usize)?;
 
-    let tickets = issues
-        .iter()
-        .map(|issue| Ok(TicketJson::new(issue, super::ticket_url(ctx, issue)?)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
     if ctx.ui.json() {
+        // Only JSON shows links, so only JSON pays for learning them.
+        let urls = crate::ticketing::links::ticket_urls(ctx, &issues)?;
+        let tickets: Vec<TicketJson> = issues
+            .iter()
+            .zip(urls)
+            .map(|(issue, url)| TicketJson::new(issue, url))
+            .collect();
         return ctx.ui.print_json(&tickets);
     }
-    if tickets.is_empty() {
+    if issues.is_empty() {
         ctx.ui.status(&format!(
             "No open tickets in {} are assigned to you.",
             connection.project

@@ -69,7 +69,7 @@ pub fn comment(state: &mut State, call: &Call, id_or_key: &str) -> Reply {
 }
 
 /// A minimal structural check of an ADF document: `{"type":"doc","version":1,"content":[..]}`.
-fn is_adf_document(body: &Value) -> bool {
+pub(super) fn is_adf_document(body: &Value) -> bool {
     body.get("type").and_then(Value::as_str) == Some("doc")
         && body.get("version").and_then(Value::as_u64) == Some(1)
         && body.get("content").is_some_and(Value::is_array)

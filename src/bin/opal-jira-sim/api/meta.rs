@@ -86,7 +86,10 @@ pub fn user_search(state: &State, call: &Call) -> Reply {
                 (Some(q), None) => (0..state.users.len())
                     .filter(|&i| {
                         let u = &state.users[i];
-                        !q.is_empty() && (starts(&u.display_name, q) || starts(&u.email, q))
+                        // Portal-only JSM customers are not site users on Cloud.
+                        !q.is_empty()
+                            && !u.customer
+                            && (starts(&u.display_name, q) || starts(&u.email, q))
                     })
                     .collect(),
                 (None, Some(a)) => (0..state.users.len())

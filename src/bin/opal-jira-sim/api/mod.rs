@@ -1,7 +1,9 @@
 //! The Jira platform REST API as each flavour serves it: routing, authentication gates and
 //! the identity headers Jira adds to its answers.
 
+mod create;
 mod issue;
+mod jsm;
 mod meta;
 mod render;
 mod search;
@@ -51,6 +53,10 @@ enum Endpoint<'p> {
     BulkFetch,
     Issue(&'p str),
     Comment(&'p str),
+    CreateIssue,
+    CreateMetaTypes(&'p str),
+    CreateMetaFields(&'p str, &'p str),
+    MyPermissions,
 }
 
 /// Answers a non-admin request.
@@ -59,12 +65,25 @@ pub fn route(state: &mut State, caller: Caller, request: &Incoming, base: &str) 
         return meta::login_page();
     }
     let flavor = state.config.flavor;
+    if let Some(rest) = request.path.strip_prefix("/rest/servicedeskapi/") {
+        if caller.user().is_none() {
+            return unauthorized(flavor);
+        }
+        // JSM's version is its own; the platform version only shapes platform links.
+        let call = Call {
+            request,
+            caller,
+            base,
+            version: 2,
+        };
+        return jsm::route(state, &call, rest);
+    }
     let Some((version, endpoint)) = endpoint(flavor, &request.path) else {
         return not_found(request);
     };
     let allowed: &[&str] = match endpoint {
         Endpoint::SearchJql | Endpoint::Search | Endpoint::RemovedSearch => &["GET", "POST"],
-        Endpoint::BulkFetch | Endpoint::Comment(_) => &["POST"],
+        Endpoint::BulkFetch | Endpoint::Comment(_) | Endpoint::CreateIssue => &["POST"],
         _ => &["GET"],
     };
     if !allowed.contains(&request.method.as_str()) {
@@ -95,6 +114,10 @@ pub fn route(state: &mut State, caller: Caller, request: &Incoming, base: &str) 
         Endpoint::BulkFetch => search::bulkfetch(state, &call),
         Endpoint::Issue(id) => issue::get(state, &call, id),
         Endpoint::Comment(id) => issue::comment(state, &call, id),
+        Endpoint::CreateIssue => create::create(state, &call),
+        Endpoint::CreateMetaTypes(project) => create::issue_types(state, &call, project),
+        Endpoint::CreateMetaFields(project, id) => create::fields(state, &call, project, id),
+        Endpoint::MyPermissions => create::my_permissions(state, &call),
         Endpoint::ServerInfo | Endpoint::RemovedSearch => unreachable!("answered above"),
     }
 }
@@ -121,6 +144,12 @@ fn endpoint(flavor: Flavor, path: &str) -> Option<(u8, Endpoint<'_>)> {
         ["search"] => Endpoint::Search,
         ["issue", "bulkfetch"] if cloud => Endpoint::BulkFetch,
         ["issue", "bulkfetch"] => return None,
+        ["issue"] => Endpoint::CreateIssue,
+        ["issue", "createmeta", project, "issuetypes"] => Endpoint::CreateMetaTypes(project),
+        ["issue", "createmeta", project, "issuetypes", id] => {
+            Endpoint::CreateMetaFields(project, id)
+        }
+        ["mypermissions"] => Endpoint::MyPermissions,
         ["issue", id] => Endpoint::Issue(id),
         ["issue", id, "comment"] => Endpoint::Comment(id),
         _ => return None,

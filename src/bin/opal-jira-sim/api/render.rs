@@ -95,7 +95,7 @@ impl View<'_> {
             Flavor::Cloud => json!({
                 "self": format!("{}/user?accountId={}", self.api(), u.account_id),
                 "accountId": u.account_id,
-                "accountType": "atlassian",
+                "accountType": if u.customer { "customer" } else { "atlassian" },
                 "emailAddress": u.email,
                 "displayName": u.display_name,
                 "active": u.active,
@@ -159,15 +159,14 @@ impl View<'_> {
         })
     }
 
-    fn issue_type(&self, issue: &Issue) -> Value {
-        let (id, name) = match self.state.projects[issue.project].kind.as_str() {
-            "service_desk" => ("10002", "Service Request"),
-            _ => ("10001", "Task"),
-        };
+    /// An issue type as the `issuetype` field and createmeta list it.
+    pub fn issue_type(&self, id: &str) -> Value {
         json!({
             "self": format!("{}/issuetype/{id}", self.api()),
             "id": id,
-            "name": name,
+            "name": self.state.issue_type_name(id).unwrap_or("Unknown"),
+            "description": "",
+            "iconUrl": format!("{}/images/icons/issuetypes/task.svg", self.base),
             "subtask": false,
         })
     }
@@ -179,7 +178,7 @@ impl View<'_> {
             "assignee" => issue.assignee.map_or(Value::Null, |u| self.user(u)),
             "reporter" => issue.reporter.map_or(Value::Null, |u| self.user(u)),
             "project" => self.project(issue.project),
-            "issuetype" => self.issue_type(issue),
+            "issuetype" => self.issue_type(&issue.issue_type),
             // Resolution is independent of the status category in real Jira; here a
             // done issue is resolved as "Done" and every other one is unresolved.
             "resolution" if issue.category == Category::Done => json!({
