@@ -2,10 +2,11 @@
 //! applies latency and faults, records every Jira request, and exits when stdin closes.
 
 use std::io::{Cursor, Read, Write};
+use std::net::TcpStream;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -90,12 +91,14 @@ pub fn serve(flavor: Flavor, port: u16, seed: Option<&Path>, verbose: bool) -> a
     });
 
     let server = Arc::new(server);
+    let nudge = nudger(port);
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
-            let (server, sim) = (Arc::clone(&server), Arc::clone(&sim));
+            let (server, sim, nudge) = (Arc::clone(&server), Arc::clone(&sim), nudge.clone());
             thread::spawn(move || {
                 while let Ok(request) = server.recv() {
                     serve_one(&sim, request);
+                    let _ = nudge.send(());
                 }
             })
         })
@@ -104,6 +107,28 @@ pub fn serve(flavor: Flavor, port: u16, seed: Option<&Path>, verbose: bool) -> a
         let _ = worker.join();
     }
     Ok(())
+}
+
+/// Works around a race in tiny_http's connection pool. Each accepted connection runs
+/// on a pool thread for as long as the client keeps it alive, and the pool adds a
+/// thread only when it sees none idle; it counts an idle thread that was just handed a
+/// connection but has not woken yet. So when several connections arrive at once (a
+/// client opening four for parallel batches) one can stay queued with every thread
+/// held by a kept-alive connection, and its request waits until some client hangs up.
+///
+/// After each answer, a throwaway connection to ourselves either wakes an idle thread
+/// or makes the pool start one; the thread serves the queue in order, so a stranded
+/// connection is picked up as soon as another request of its burst is answered (one
+/// nudge per answer: several connections may be stranded at once).
+fn nudger(port: u16) -> mpsc::Sender<()> {
+    let (nudge, nudged) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        for () in nudged {
+            // Closed at once: tiny_http reads end-of-file and frees the thread.
+            let _ = TcpStream::connect(("127.0.0.1", port));
+        }
+    });
+    nudge
 }
 
 fn serve_one(sim: &Sim, mut request: tiny_http::Request) {
@@ -187,12 +212,14 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
         Body::Drop => reply,
         _ => api::decorate(reply, &sim.lock(), caller),
     };
-    record_status(&mut sim.lock(), seq, &reply);
+    let done_ms = sim.started.elapsed().as_millis();
+    record_status(&mut sim.lock(), seq, &reply, done_ms);
     reply
 }
 
-/// Fills in the status of a logged request (unless the log was cleared meanwhile).
-fn record_status(state: &mut State, seq: u64, reply: &Reply) {
+/// Fills in the status of a logged request and when it was answered (unless the log
+/// was cleared meanwhile).
+fn record_status(state: &mut State, seq: u64, reply: &Reply, done_ms: u128) {
     let status = match reply.body {
         Body::Drop => Value::Null,
         _ => json!(reply.status),
@@ -200,6 +227,7 @@ fn record_status(state: &mut State, seq: u64, reply: &Reply) {
     let entry = state.log.iter_mut().rev().find(|e| e["seq"] == json!(seq));
     if let Some(entry) = entry {
         entry["status"] = status;
+        entry["done_ms"] = json!(done_ms);
     }
 }
 
