@@ -1,0 +1,131 @@
+//! The five targets, measured in order, each from its own fresh databases; the
+//! simulators (one per deployment, seeded with the largest ticket count once) are shared.
+
+mod latency;
+mod local;
+mod revocations;
+mod round_trips;
+
+use crate::Size;
+use crate::checks::Target;
+use crate::scenario::Bench;
+use crate::sim::{Flavor, Sim};
+
+/// The workload of each target at one size.
+pub struct Workload {
+    /// Bound tickets per round-trip measurement.
+    pub round_trip_tickets: &'static [usize],
+    /// Bound tickets of the latency measurement.
+    pub latency_tickets: usize,
+    /// Due revocations.
+    pub revocations: usize,
+    /// Requests in the database of the local-cost measurements, and how many are active.
+    pub history: usize,
+    pub active: usize,
+}
+
+impl Workload {
+    pub fn of(size: Size) -> Workload {
+        match size {
+            Size::Full => Workload {
+                round_trip_tickets: &[10, 1_000, 10_000],
+                latency_tickets: 10_000,
+                revocations: 1_000,
+                history: 100_000,
+                active: 10_000,
+            },
+            Size::Small => Workload {
+                round_trip_tickets: &[10, 1_000],
+                latency_tickets: 1_000,
+                revocations: 100,
+                history: 10_000,
+                active: 1_000,
+            },
+        }
+    }
+
+    fn most_tickets(&self) -> usize {
+        let largest = self.round_trip_tickets.iter().copied().max().unwrap_or(0);
+        largest.max(self.latency_tickets).max(self.active)
+    }
+}
+
+/// The simulators of both deployments.
+pub struct Sims {
+    pub cloud: Sim,
+    pub datacenter: Sim,
+}
+
+impl Sims {
+    pub fn get(&mut self, flavor: Flavor) -> &mut Sim {
+        match flavor {
+            Flavor::Cloud => &mut self.cloud,
+            Flavor::DataCenter => &mut self.datacenter,
+        }
+    }
+}
+
+/// Measures every target and prints the results; `Ok(false)` when one was missed.
+pub fn run_all(size: Size, build: bool, keep: bool) -> anyhow::Result<bool> {
+    let bench = Bench::new(build, keep)?;
+    let work = Workload::of(size);
+    let build_kind = if bench.optimized {
+        "optimized build"
+    } else {
+        "unoptimized build: absolute timings are reported, not checked"
+    };
+    println!("opal-jira-bench, {size:?} size, {build_kind}");
+
+    let mut sims = Sims {
+        cloud: Sim::start(
+            &bench.sim_binary,
+            Flavor::Cloud,
+            &bench.path("sim-cloud.log"),
+        )?,
+        datacenter: Sim::start(
+            &bench.sim_binary,
+            Flavor::DataCenter,
+            &bench.path("sim-datacenter.log"),
+        )?,
+    };
+    for flavor in Flavor::BOTH {
+        sims.get(flavor).tickets(work.most_tickets())?;
+    }
+
+    let mut targets = Vec::new();
+    let mut measure = |number, name, run: &mut dyn FnMut(&mut Target) -> anyhow::Result<()>| {
+        let mut target = Target::new(number, name);
+        if let Err(err) = run(&mut target) {
+            println!("{name}: could not measure: {err:#} FAIL");
+            target.error = Some(format!("{err:#}"));
+        }
+        targets.push(target);
+    };
+    measure(1, "Jira round trips", &mut |t| {
+        round_trips::measure(&bench, &mut sims, &work, t)
+    });
+    measure(2, "latency bound", &mut |t| {
+        latency::measure(&bench, &mut sims, &work, t)
+    });
+    measure(3, "parallel revocations", &mut |t| {
+        revocations::measure(&bench, &mut sims, &work, t)
+    });
+    measure(4, "local cost", &mut |t| {
+        local::measure(&bench, &mut sims, &work, t)
+    });
+
+    // Target 5 is this run itself: every other target met, and the verdict is the
+    // exit code.
+    let met = targets.iter().all(Target::met);
+    println!();
+    println!("summary");
+    for target in &targets {
+        println!("{}", target.summary());
+    }
+    let verdict = if met { "PASS" } else { "FAIL" };
+    println!(
+        "target 5 (no regressions): {verdict}, exit code {}",
+        u8::from(!met)
+    );
+    Ok(met)
+}
