@@ -22,6 +22,16 @@ pub struct ReconcileArgs {
     /// How many revoke commands may run at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+
+    /// How many Jira requests may be in flight at once (halved while Jira answers 429)
+    #[arg(
+        long,
+        value_name = "N",
+        env = "OPAL_JIRA_CONCURRENCY",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(1..=32)
+    )]
+    pub jira_concurrency: u16,
 }
 
 /// The contract's reconcile report.
@@ -56,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
     };
 
     let now = ctx.now();
-    let check = check_bound_tickets(ctx, &active, now, &mut report);
+    let check = check_bound_tickets(ctx, args, &active, now, &mut report);
     if !args.dry_run {
         follow_moved_tickets(ctx, &active, &check);
     }
@@ -103,6 +113,7 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
 /// trouble becomes report errors, never a stop: expiry still runs.
 fn check_bound_tickets(
     ctx: &Ctx,
+    args: &ReconcileArgs,
     active: &[Request],
     now: chrono::DateTime<chrono::Utc>,
     report: &mut Report,
@@ -117,7 +128,9 @@ fn check_bound_tickets(
     }
     let ids: Vec<String> = ids.into_iter().collect();
     let client = match ctx.jira() {
-        Ok(client) => client,
+        Ok(client) => client
+            .clone()
+            .with_concurrency(usize::from(args.jira_concurrency)),
         Err(err) => {
             report
                 .errors
@@ -125,7 +138,7 @@ fn check_bound_tickets(
             return TicketCheck::default();
         }
     };
-    let check = reconcile::check_tickets(client, &ids);
+    let check = reconcile::check_tickets(&client, &ids);
     report.errors.extend(check.errors.iter().cloned());
     check
 }

@@ -13,4 +13,5 @@ mod reconcile;
 mod request;
 mod requests;
 mod resources;
+mod scale;
 mod tickets;

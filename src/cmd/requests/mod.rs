@@ -33,7 +33,15 @@ pub struct ListArgs {
     /// Only requests bound to this ticket
     #[arg(long, value_name = "KEY", value_parser = jira::parse_key_arg)]
     pub ticket: Option<String>,
+
+    /// Show at most N requests, the newest; 0 shows all
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIST_LIMIT)]
+    pub limit: usize,
 }
+
+/// How many requests `requests list` shows unless told otherwise: enough for any
+/// screen or script, while a store with years of history still answers at once.
+pub const DEFAULT_LIST_LIMIT: usize = 1000;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -64,9 +72,17 @@ fn list(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
         all: args.all,
         resource: args.resource.clone(),
         ticket_key: args.ticket.clone(),
-        limit: None,
+        // One more than shown tells whether the list was cut.
+        limit: (args.limit > 0).then(|| args.limit.saturating_add(1)),
     };
-    let requests = ctx.db()?.list_requests(&filter)?;
+    let mut requests = ctx.db()?.list_requests(&filter)?;
+    if args.limit > 0 && requests.len() > args.limit {
+        requests.truncate(args.limit);
+        ctx.ui.warn(&format!(
+            "showing the newest {} matching requests; `--limit 0` shows them all",
+            args.limit
+        ));
+    }
     if ctx.ui.json() {
         let list: Vec<_> = requests.iter().map(request_json).collect();
         return ctx.ui.print_json(&list);

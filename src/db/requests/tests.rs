@@ -763,3 +763,19 @@ fn request_lookups_use_indexes() -> anyhow::Result<()> {
     assert!(query_plan(&db, BY_TICKET_ID, &args)?.contains("requests_by_ticket_id"));
     Ok(())
 }
+
+#[test]
+fn limited_listings_read_in_index_order_without_sorting() -> anyhow::Result<()> {
+    let db = db_with_resource();
+    for all in [false, true] {
+        let (sql, args) = list_query(&RequestFilter {
+            all,
+            limit: Some(1001),
+            ..Default::default()
+        })?;
+        let plan = query_plan(&db, &sql, &args)?;
+        // A sort would read every matching row before the first one is returned.
+        assert!(!plan.contains("TEMP B-TREE"), "all={all}: {plan}");
+    }
+    Ok(())
+}
