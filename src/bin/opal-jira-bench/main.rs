@@ -39,9 +39,13 @@ struct Cli {
     #[arg(long)]
     no_build: bool,
 
-    /// Keep the temporary directory (databases, hook logs) and print where it is
+    /// Keep the temporary directory (databases, logs) and print where it is
     #[arg(long)]
     keep: bool,
+
+    /// Measure only these targets (1 to 4; repeatable); all when not given
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    only: Vec<u8>,
 }
 
 /// The workload sizes.
@@ -59,7 +63,13 @@ fn main() -> ExitCode {
     // reqwest talks to the simulator's admin API; its TLS stack needs a provider even
     // though the simulator is plain HTTP.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    match targets::run_all(cli.size, !cli.no_build, cli.keep) {
+    let options = targets::Options {
+        size: cli.size,
+        build: !cli.no_build,
+        keep: cli.keep,
+        only: cli.only,
+    };
+    match targets::run_all(&options) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(err) => {
