@@ -59,6 +59,10 @@ pub enum Size {
 
 #[cfg(unix)]
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|first| first == child::SHIM) {
+        return child::shim(&args[2..]);
+    }
     let cli = Cli::parse();
     // reqwest talks to the simulator's admin API; its TLS stack needs a provider even
     // though the simulator is plain HTTP.

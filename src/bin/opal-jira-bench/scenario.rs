@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Duration, Utc};
 use opal_jira::db::{Db, Request, RequestStatus, Resource, RevokeReason, TicketRef};
 
-use crate::child::{self, Finished};
+use crate::child::{Finished, Job};
 use crate::sim::{self, Sim, Ticket};
 
 /// The resource every benchmark request is for.
@@ -22,6 +23,8 @@ pub struct Bench {
     keep: bool,
     /// Whether the binaries are an optimized build (absolute timings mean something).
     pub optimized: bool,
+    /// Numbers the measuring shims' reports.
+    jobs: AtomicUsize,
 }
 
 impl Bench {
@@ -53,6 +56,7 @@ impl Bench {
             sim_binary,
             keep,
             optimized: !cfg!(debug_assertions),
+            jobs: AtomicUsize::new(0),
         })
     }
 
@@ -62,9 +66,11 @@ impl Bench {
     }
 
     /// `opal-jira ARGS` against `sim`'s site and the database at `db`, with nothing
-    /// from the caller's environment but `PATH`.
-    pub fn opal(&self, sim: &Sim, db: &Path, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.opal);
+    /// from the caller's environment but `PATH`, to be run and measured.
+    pub fn opal(&self, sim: &Sim, db: &Path, args: &[&str]) -> anyhow::Result<Job> {
+        let n = self.jobs.fetch_add(1, Ordering::Relaxed);
+        let mut job = Job::new(&self.opal, self.path(&format!("measure-{n}.txt")))?;
+        let command = job.command();
         command.args(args).env_clear();
         let home = self.dir.join("home");
         command
@@ -79,19 +85,21 @@ impl Bench {
             .env("OPAL_JIRA_PROJECT", sim::PROJECT)
             .env("OPAL_JIRA_EMAIL", sim::USER)
             .env("OPAL_JIRA_TOKEN", sim::TOKEN);
-        command
+        Ok(job)
     }
 
     /// Runs `opal-jira ARGS` and requires exit code 0.
     pub fn run_opal(&self, sim: &Sim, db: &Path, args: &[&str]) -> anyhow::Result<Finished> {
         let what = format!("opal-jira {}", args.join(" "));
-        child::run(&mut self.opal(sim, db, args))?.expect_code(0, &what)
+        self.opal(sim, db, args)?.run()?.expect_code(0, &what)
     }
 
     /// Runs `opal-jira --output json reconcile`, requiring success, and returns the
     /// run and its report. A failed pass is an error that quotes its report.
     pub fn reconcile(&self, sim: &Sim, db: &Path) -> anyhow::Result<(Finished, serde_json::Value)> {
-        let run = child::run(&mut self.opal(sim, db, &["--output", "json", "reconcile"]))?;
+        let run = self
+            .opal(sim, db, &["--output", "json", "reconcile"])?
+            .run()?;
         if run.code != Some(0) {
             bail!(
                 "reconcile ended with {:?}: {}\nstderr: {}",

@@ -8,7 +8,7 @@ use anyhow::ensure;
 use super::round_trips::check_quiet_pass;
 use super::{Sims, Workload};
 use crate::checks::{Check, Target, Unit};
-use crate::child::{self, Finished};
+use crate::child::Finished;
 use crate::scenario::{Bench, Requests, median_ms};
 use crate::sim::{self, Flavor};
 
@@ -129,7 +129,12 @@ fn startup(bench: &Bench, sim: &sim::Sim, target: &mut Target, timed: bool) -> a
     let untouched = bench.path("never-created.db");
     for flag in ["--version", "--help"] {
         let runs = (0..STARTUP_RUNS)
-            .map(|_| child::run(&mut bench.opal(sim, &untouched, &[flag]))?.expect_code(0, flag))
+            .map(|_| {
+                bench
+                    .opal(sim, &untouched, &[flag])?
+                    .run()?
+                    .expect_code(0, flag)
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         target.add(
             Check::new(

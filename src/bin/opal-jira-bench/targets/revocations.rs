@@ -10,7 +10,6 @@ use opal_jira::db::{Db, RequestFilter, RequestStatus};
 
 use super::{Sims, Workload};
 use crate::checks::{Check, Target, Unit};
-use crate::child;
 use crate::scenario::{Bench, Requests};
 use crate::sim::Flavor;
 
@@ -56,8 +55,8 @@ pub fn measure(
     let log = bench.path("revoked-twice.log");
     let db = expired_database(bench, sim.url(), "revoke-two.db", &script, &log, due)?;
     let args = ["--output", "json", "reconcile"];
-    let first = child::spawn(&mut bench.opal(sim, &db, &args))?;
-    let second = child::spawn(&mut bench.opal(sim, &db, &args))?;
+    let first = bench.opal(sim, &db, &args)?.spawn()?;
+    let second = bench.opal(sim, &db, &args)?.spawn()?;
     for pass in [first.finish()?, second.finish()?] {
         pass.expect_code(0, "a concurrent reconcile pass")?;
     }
