@@ -143,3 +143,13 @@ fn the_jira_concurrency_comes_from_the_environment_too() {
             .stderr_has("--jira-concurrency");
     }
 }
+
+#[test]
+fn version_and_help_set_nothing_up() {
+    let env = TestEnv::new(Flavor::Cloud);
+    for args in [&["--version"][..], &["--help"], &["reconcile", "--help"]] {
+        env.run(args).success();
+    }
+    assert!(!env.db_path().exists(), "the database was created");
+    assert!(env.sim.requests().is_empty(), "Jira was called");
+}

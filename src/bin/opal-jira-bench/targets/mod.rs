@@ -15,8 +15,9 @@ use crate::sim::{Flavor, Sim};
 pub struct Workload {
     /// Bound tickets per round-trip measurement.
     pub round_trip_tickets: &'static [usize],
-    /// Bound tickets of the latency measurement.
+    /// Bound tickets of the latency measurement, and the latency added to each call.
     pub latency_tickets: usize,
+    pub latency_ms: u64,
     /// Due revocations.
     pub revocations: usize,
     /// Requests in the database of the local-cost measurements, and how many are active.
@@ -30,6 +31,7 @@ impl Workload {
             Size::Full => Workload {
                 round_trip_tickets: &[10, 1_000, 10_000],
                 latency_tickets: 10_000,
+                latency_ms: 50,
                 revocations: 1_000,
                 history: 100_000,
                 active: 10_000,
@@ -37,6 +39,10 @@ impl Workload {
             Size::Small => Workload {
                 round_trip_tickets: &[10, 1_000],
                 latency_tickets: 1_000,
+                // Ten calls make three rounds; at 50 ms those would be outweighed by
+                // the fixed costs of an unoptimized build (process start, JSON at
+                // debug speed), and the check would no longer be about parallelism.
+                latency_ms: 200,
                 revocations: 100,
                 history: 10_000,
                 active: 1_000,
