@@ -35,7 +35,8 @@ pub enum TicketState {
 #[derive(Debug, Default)]
 pub struct TicketCheck {
     pub states: HashMap<String, TicketState>,
-    /// Issues as Jira returned them, by id (for moved keys).
+    /// Issues as Jira returned them, by id (for moved keys). Those from a batch carry
+    /// only their key, status and project.
     pub issues: HashMap<String, Issue>,
     /// One line per kind of failure; the tickets involved stay unchecked.
     pub errors: Vec<String>,

@@ -17,10 +17,10 @@ use super::{Call, Deployment, JiraClient, JiraError, JiraErrorKind};
 /// Issues asked for per page of a search.
 const PAGE_SIZE: usize = 100;
 /// Ids per batch. Cloud's bulkfetch accepts at most 100. A Data Center search by id
-/// could take up to the site's page size (1 000 by default), but each such page costs
-/// Jira ten times the work, so a pass would gain little time while making each call
-/// slower and its JQL longer; 100 keeps both deployments alike. A site whose page size
-/// is lower still gets every id: the batch pages on.
+/// could fill a whole page (1 000 issues by default) and cut the requests tenfold, but
+/// each answer would be ten times larger and slower, and its JQL thousands of
+/// characters long; 100 keeps both deployments alike. When a site's page size is
+/// lower, the batch pages on, so no id is lost.
 const BATCH_SIZE: usize = 100;
 /// What a batch lookup asks Jira for: enough to tell whether a ticket is Done and
 /// where it lives now. Fewer fields make Jira's answer smaller and cheaper.
