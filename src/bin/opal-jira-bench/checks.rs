@@ -16,6 +16,7 @@ pub enum Unit {
 impl Unit {
     fn show(self, value: f64) -> String {
         match self {
+            Unit::Requests if value == 1.0 => "1 request".to_string(),
             Unit::Requests => format!("{value:.0} requests"),
             Unit::Seconds => format!("{value:.2} s"),
             Unit::Millis => format!("{value:.1} ms"),

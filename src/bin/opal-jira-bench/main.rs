@@ -7,7 +7,7 @@
 //! target. It exits 1 when a checked target is missed, 2 when it could not run.
 //!
 //! Built only with the `bench` feature:
-//! `cargo run --release --features bench --bin opal-jira-bench -- --size full`.
+//! `cargo run --release --features bench --bin opal-jira-bench` (full size).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -55,6 +55,16 @@ pub enum Size {
     Small,
     /// The targets' sizes: up to 10 000 tickets and 100 000 requests.
     Full,
+}
+
+impl Size {
+    /// The spelling of `--size`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Size::Small => "small",
+            Size::Full => "full",
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -92,7 +92,7 @@ pub fn run_all(options: &Options) -> anyhow::Result<bool> {
     } else {
         "unoptimized build: absolute timings are reported, not checked"
     };
-    println!("opal-jira-bench, {size:?} size, {build_kind}");
+    println!("opal-jira-bench: {} size, {build_kind}", size.as_str());
 
     let mut sims = Sims {
         cloud: Sim::start(
