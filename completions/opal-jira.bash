@@ -832,7 +832,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__reconcile)
-            opts="-v -q -h -V --dry-run --jobs --jira-budget --wait --allow-mass-deletion --db --profile --output --verbose --quiet --no-input --color --help --version"
+            opts="-v -q -h -V --dry-run --jobs --jira-budget --wait --allow-mass-deletion --jira-concurrency --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,6 +847,10 @@ _opal__jira() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jira-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1118,7 +1122,7 @@ _opal__jira() {
             return 0
             ;;
         opal__subcmd__jira__subcmd__requests__subcmd__list)
-            opts="-v -q -h -V --all --resource --ticket --expiring-within --db --profile --output --verbose --quiet --no-input --color --help --version"
+            opts="-v -q -h -V --all --resource --ticket --expiring-within --limit --db --profile --output --verbose --quiet --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1133,6 +1137,10 @@ _opal__jira() {
                     return 0
                     ;;
                 --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -242,6 +242,7 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and not __
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l resource -d 'Only requests for this resource' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l ticket -d 'Only requests bound to this ticket' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l expiring-within -d 'Only active requests that end within this time, e.g. 2h' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l limit -d 'Show at most N requests, the newest (default: all)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand requests; and __fish_seen_subcommand_from list" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''
@@ -315,6 +316,7 @@ complete -c opal-jira -n "__fish_opal_jira_using_subcommand revoke" -s V -l vers
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l jobs -d 'How many revoke commands may run at once' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l jira-budget -d 'The most time the pass spends asking Jira; tickets not checked by then are reported as unchecked, and expiry is enforced regardless' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l wait -d 'How long to wait for another pass on the same database to finish (0 = not at all)' -r
+complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l jira-concurrency -d 'How many Jira requests may be in flight at once (halved while Jira answers 429)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l db -d 'SQLite file holding resources, requests and the audit log' -r -F
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l profile -d 'Jira connection profile to use (one keyring entry each)' -r
 complete -c opal-jira -n "__fish_opal_jira_using_subcommand reconcile" -l output -d 'Output format: a table for people or JSON for scripts' -r -f -a "table\t''

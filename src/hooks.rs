@@ -19,7 +19,7 @@
 use std::fmt;
 use std::io::{self, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,8 @@ const TERM_GRACE: Duration = Duration::from_secs(2);
 /// left behind can hold the pipes open for ever; its output is not worth waiting for.
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
 
-/// How often the child and the output readers are checked while waiting.
+/// How often the child is checked while waiting, where the system cannot say at once
+/// that it exited.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Variables that carry the Jira token: no hook ever sees them.
@@ -394,6 +395,7 @@ fn wait_with_timeout(
 }
 
 fn wait_until(child: &mut Child, deadline: Instant) -> io::Result<Option<ExitStatus>> {
+    let exit = ExitWatch::new(child);
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
@@ -402,7 +404,63 @@ fn wait_until(child: &mut Child, deadline: Instant) -> io::Result<Option<ExitSta
         if now >= deadline {
             return Ok(None);
         }
-        thread::sleep(POLL_INTERVAL.min(deadline - now));
+        exit.wait(deadline - now);
+    }
+}
+
+/// Wakes a waiter the moment a child exits. Checking every few milliseconds instead
+/// would add half an interval to every command on average: with many short revoke
+/// commands in a row, that was most of the time a pass spent beyond the commands'
+/// own.
+#[cfg(target_os = "linux")]
+struct ExitWatch(Option<std::os::fd::OwnedFd>);
+
+#[cfg(target_os = "linux")]
+impl ExitWatch {
+    /// A process file descriptor for `child`, which becomes readable when it exits.
+    /// Without one (kernels before 5.3), waiting falls back to checking on a timer.
+    fn new(child: &Child) -> ExitWatch {
+        use std::os::fd::{FromRawFd as _, OwnedFd};
+
+        // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+        // The child is not reaped yet, so its pid cannot name another process.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id(), 0) };
+        let fd = libc::c_int::try_from(fd).ok().filter(|fd| *fd >= 0);
+        // SAFETY: a non-negative result is a descriptor that nothing else owns.
+        ExitWatch(fd.map(|fd| unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// Returns when the child has exited, `most` has passed, or a signal interrupted.
+    fn wait(&self, most: Duration) {
+        use std::os::fd::AsRawFd as _;
+
+        let Some(fd) = &self.0 else {
+            thread::sleep(POLL_INTERVAL.min(most));
+            return;
+        };
+        let mut ready = libc::pollfd {
+            fd: fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // Rounded up, so a wait never ends just before the deadline and spins.
+        let millis = libc::c_int::try_from(most.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+        // SAFETY: one valid pollfd, and its count.
+        unsafe { libc::poll(&mut ready, 1, millis) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+struct ExitWatch;
+
+#[cfg(not(target_os = "linux"))]
+impl ExitWatch {
+    fn new(_child: &Child) -> ExitWatch {
+        ExitWatch
+    }
+
+    fn wait(&self, most: Duration) {
+        thread::sleep(POLL_INTERVAL.min(most));
     }
 }
 
@@ -462,7 +520,8 @@ fn exit_signal(_status: ExitStatus) -> Option<i32> {
 /// wait on the other cannot stall.
 struct OutputReader {
     capture: Arc<Mutex<Capture>>,
-    thread: Option<JoinHandle<()>>,
+    /// The reader thread, and a channel that disconnects the moment it ends.
+    thread: Option<(JoinHandle<()>, mpsc::Receiver<()>)>,
 }
 
 #[derive(Default)]
@@ -476,7 +535,10 @@ impl OutputReader {
         let capture = Arc::new(Mutex::new(Capture::default()));
         let thread = pipe.map(|mut pipe| {
             let sink = Arc::clone(&capture);
-            thread::spawn(move || {
+            let (done, ended) = mpsc::channel::<()>();
+            let thread = thread::spawn(move || {
+                // Dropped when the thread ends, which the channel reports at once.
+                let _done = done;
                 let mut buf = [0u8; 8192];
                 loop {
                     match pipe.read(&mut buf) {
@@ -491,7 +553,8 @@ impl OutputReader {
                         Err(_) => break,
                     }
                 }
-            })
+            });
+            (thread, ended)
         });
         OutputReader { capture, thread }
     }
@@ -499,16 +562,15 @@ impl OutputReader {
     /// Waits until the stream closes or `deadline` passes, then renders what was read.
     fn finish(self, deadline: Instant) -> String {
         let mut still_open = false;
-        if let Some(thread) = self.thread {
-            while !thread.is_finished() && Instant::now() < deadline {
-                thread::sleep(POLL_INTERVAL);
-            }
-            if thread.is_finished() {
-                // The reader cannot panic; if it somehow did, its output is simply short.
-                let _ = thread.join();
-            } else {
+        if let Some((thread, ended)) = self.thread {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match ended.recv_timeout(left) {
                 // Detached: it ends when the last writer closes the pipe.
-                still_open = true;
+                Err(mpsc::RecvTimeoutError::Timeout) => still_open = true,
+                // The reader cannot panic; if it somehow did, its output is simply short.
+                _ => {
+                    let _ = thread.join();
+                }
             }
         }
         let capture = self.capture.lock().unwrap_or_else(PoisonError::into_inner);
@@ -807,6 +869,24 @@ mod tests {
         assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
         let child: i32 = std::fs::read_to_string(&pid_file)?.trim().parse()?;
         assert!(wait_gone(child), "the background sleep {child} survived");
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_exit_wakes_the_waiter_instead_of_a_timer() -> anyhow::Result<()> {
+        let mut child = Command::new("sleep").arg("0.2").spawn()?;
+        let watch = ExitWatch::new(&child);
+        assert!(watch.0.is_some(), "this kernel offers process descriptors");
+        let started = Instant::now();
+        watch.wait(Duration::from_secs(30));
+        let waited = started.elapsed();
+        // Not a timer tick (that would be 10 ms) and not the whole allowance.
+        assert!(
+            waited >= Duration::from_millis(150) && waited < Duration::from_secs(10),
+            "{waited:?}"
+        );
+        assert!(child.try_wait()?.is_some(), "the child has exited");
         Ok(())
     }
 

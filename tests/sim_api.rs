@@ -1446,3 +1446,40 @@ fn issue_creation_checks_the_screen_the_reporter_and_the_text_shape() {
     assert_eq!(made.status, 201, "{}", made.text);
     assert_eq!(dc.issue("ABC-1")["reporter"], BOB);
 }
+
+/// Sends `GET path` on an open keep-alive connection and returns the status line.
+fn status_on(stream: &mut std::net::TcpStream, path: &str) -> std::io::Result<String> {
+    use std::io::{BufRead, BufReader, Write};
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: sim\r\n\r\n")?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line)?;
+    Ok(line.trim_end().to_string())
+}
+
+#[test]
+fn a_burst_of_kept_alive_connections_is_served_in_full() {
+    // Clients that keep connections open hold a server thread each; a burst of new
+    // connections used to leave one stranded until another client hung up.
+    let sim = Sim::start(Flavor::Cloud);
+    let addr = sim
+        .url()
+        .trim_start_matches("http://")
+        .parse::<std::net::SocketAddr>()
+        .expect("the simulator listens on an IP address");
+    let mut idle = Vec::new();
+    for round in 0..5 {
+        let mut streams: Vec<std::net::TcpStream> = (0..8)
+            .map(|_| std::net::TcpStream::connect(addr).expect("connect"))
+            .collect();
+        for stream in &mut streams {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            let status = status_on(stream, "/rest/api/3/serverInfo")
+                .unwrap_or_else(|err| panic!("round {round}: no answer: {err}"));
+            assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        }
+        // Kept open while the next round connects, like a client's idle pool.
+        idle.extend(streams);
+    }
+}

@@ -43,6 +43,16 @@ pub struct ReconcileArgs {
     /// they really were deleted)
     #[arg(long)]
     pub allow_mass_deletion: bool,
+
+    /// How many Jira requests may be in flight at once (halved while Jira answers 429)
+    #[arg(
+        long,
+        value_name = "N",
+        env = "OPAL_JIRA_CONCURRENCY",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(1..=32)
+    )]
+    pub jira_concurrency: u16,
 }
 
 fn parse_span(text: &str) -> Result<Duration, String> {
@@ -209,7 +219,9 @@ fn check_bound_tickets(
             return (TicketCheck::default(), None);
         }
     };
-    let client = client.with_time_limit(args.jira_budget);
+    let client = client
+        .with_time_limit(args.jira_budget)
+        .with_concurrency(usize::from(args.jira_concurrency));
     let mut check = reconcile::check_tickets(&client, &ids);
     report.errors.extend(check.errors.iter().cloned());
 

@@ -17,6 +17,8 @@
 //! `PRAGMA user_version`.
 
 mod audit;
+#[cfg(any(test, feature = "bench"))]
+mod bulk;
 mod lock;
 pub mod model;
 mod projects;

@@ -10,6 +10,15 @@ impl JiraClient {
     /// Keys are validated (and upper-cased) first; anything that is neither an id nor
     /// a key is refused without a request.
     pub fn issue(&self, id_or_key: &str) -> Result<Option<Issue>, JiraError> {
+        self.issue_throttled(id_or_key, None)
+    }
+
+    /// [`issue`](Self::issue), telling `on_throttle` about each 429.
+    pub(crate) fn issue_throttled(
+        &self,
+        id_or_key: &str,
+        on_throttle: Option<&(dyn Fn() + Sync)>,
+    ) -> Result<Option<Issue>, JiraError> {
         let target = if is_issue_id(id_or_key) {
             id_or_key.to_string()
         } else {
@@ -24,8 +33,11 @@ impl JiraClient {
                 )
             })?
         };
-        let call = Call::get(self.api_path(&format!("/issue/{target}")))
+        let mut call = Call::get(self.api_path(&format!("/issue/{target}")))
             .query("fields", ISSUE_FIELDS.join(","));
+        if let Some(callback) = on_throttle {
+            call = call.on_throttle(callback);
+        }
         Ok(self
             .send_json_optional::<WireIssue>(&call)?
             .map(Issue::from))

@@ -281,6 +281,13 @@ impl JiraClient {
         self.concurrency
     }
 
+    /// The same client with at most `requests` batch or lookup requests in flight at
+    /// once (at least one). A 429 still halves it for the rest of a batch run.
+    pub fn with_concurrency(mut self, requests: usize) -> JiraClient {
+        self.concurrency = requests.max(1);
+        self
+    }
+
     #[cfg(test)]
     pub(crate) fn set_body_limit(&mut self, limit: u64) {
         self.body_limit = limit;

@@ -14,9 +14,17 @@ use serde_json::json;
 use super::model::{ISSUE_FIELDS, Issue, WireIssue, is_issue_id};
 use super::{Call, Deployment, JiraClient, JiraError, JiraErrorKind};
 
-/// Issues asked for per page, and ids per batch (bulkfetch accepts at most 100).
+/// Issues asked for per page of a search.
 const PAGE_SIZE: usize = 100;
+/// Ids per batch. Cloud's bulkfetch accepts at most 100. A Data Center search by id
+/// could fill a whole page (1 000 issues by default) and cut the requests tenfold, but
+/// each answer would be ten times larger and slower, and its JQL thousands of
+/// characters long; 100 keeps both deployments alike. When a site's page size is
+/// lower, the batch pages on, so no id is lost.
 const BATCH_SIZE: usize = 100;
+/// What a batch lookup asks Jira for: enough to tell whether a ticket is Done and
+/// where it lives now. Fewer fields make Jira's answer smaller and cheaper.
+const BATCH_FIELDS: [&str; 2] = ["status", "project"];
 
 /// Building JQL safely.
 pub mod jql {
@@ -141,7 +149,14 @@ impl JiraClient {
     pub fn search(&self, jql: &str, limit: usize) -> Result<Vec<Issue>, JiraError> {
         match self.deployment() {
             Deployment::Cloud => self.search_cloud(jql, limit),
-            Deployment::DataCenter => self.search_data_center(jql, limit, true, None),
+            Deployment::DataCenter => self.search_data_center(&DataCenterSearch {
+                jql,
+                limit,
+                page_size: PAGE_SIZE,
+                fields: &ISSUE_FIELDS,
+                validate_query: true,
+                on_throttle: None,
+            }),
         }
     }
 
@@ -180,25 +195,20 @@ impl JiraClient {
     /// Data Center: `POST search`, advancing `startAt` by what each page returned.
     /// Jira may apply a lower `maxResults` than asked, so a short page is the end
     /// only when `total` says so.
-    fn search_data_center(
-        &self,
-        jql: &str,
-        limit: usize,
-        validate_query: bool,
-        on_throttle: Option<&(dyn Fn() + Sync)>,
-    ) -> Result<Vec<Issue>, JiraError> {
+    fn search_data_center(&self, search: &DataCenterSearch<'_>) -> Result<Vec<Issue>, JiraError> {
+        let limit = search.limit;
         let mut found = Vec::new();
         while found.len() < limit {
-            let asked = (limit - found.len()).min(PAGE_SIZE);
+            let asked = (limit - found.len()).min(search.page_size);
             let body = json!({
-                "jql": jql,
+                "jql": search.jql,
                 "startAt": found.len(),
                 "maxResults": asked,
-                "fields": ISSUE_FIELDS,
-                "validateQuery": validate_query,
+                "fields": search.fields,
+                "validateQuery": search.validate_query,
             });
             let mut call = Call::post(self.api_path("/search"), body);
-            if let Some(callback) = on_throttle {
+            if let Some(callback) = search.on_throttle {
                 call = call.on_throttle(callback);
             }
             let page: DataCenterPage = self.send_json(&call)?;
@@ -217,7 +227,8 @@ impl JiraClient {
         Ok(found)
     }
 
-    /// Looks up issues by numeric id in batches of 100, several batches at once.
+    /// Looks up issues by numeric id in batches of 100, several batches at once. The
+    /// issues carry their key, status and project only.
     ///
     /// Issues that are deleted or hidden are simply absent from `found` (see
     /// [`BatchLookup::missing`]). A batch that fails puts its ids in `failed_ids`;
@@ -266,7 +277,16 @@ impl JiraClient {
         JiraError::new("POST", &path, kind)
     }
 
-    /// One batch of at most [`BATCH_SIZE`] ids.
+    /// Looks up issues one by one (by id or key), several at once: for each, what
+    /// [`issue`](Self::issue) answers, in the order asked. After refused credentials no
+    /// more are sent; those not looked up carry the same error.
+    pub fn issues_one_by_one(&self, ids: &[String]) -> Vec<Result<Option<Issue>, JiraError>> {
+        run_bounded(ids, self.concurrency(), |id, on_throttle| {
+            self.issue_throttled(id, Some(on_throttle))
+        })
+    }
+
+    /// One batch of ids.
     fn fetch_batch(
         &self,
         ids: &[String],
@@ -274,7 +294,7 @@ impl JiraClient {
     ) -> Result<BatchPart, JiraError> {
         match self.deployment() {
             Deployment::Cloud => {
-                let body = json!({"issueIdsOrKeys": ids, "fields": ISSUE_FIELDS});
+                let body = json!({"issueIdsOrKeys": ids, "fields": BATCH_FIELDS});
                 let call =
                     Call::post(self.api_path("/issue/bulkfetch"), body).on_throttle(on_throttle);
                 let results: BulkFetchResults = self.send_json(&call)?;
@@ -299,16 +319,30 @@ impl JiraClient {
             // Without validation, ids that no longer exist are dropped instead of
             // failing the whole search with a 400.
             Deployment::DataCenter => {
-                let issues = self.search_data_center(
-                    &jql::id_list(ids),
-                    ids.len(),
-                    false,
-                    Some(on_throttle),
-                )?;
+                let issues = self.search_data_center(&DataCenterSearch {
+                    jql: &jql::id_list(ids),
+                    limit: ids.len(),
+                    page_size: ids.len(),
+                    fields: &BATCH_FIELDS,
+                    validate_query: false,
+                    on_throttle: Some(on_throttle),
+                })?;
                 Ok((issues, Vec::new()))
             }
         }
     }
+}
+
+/// One Data Center search, run page by page to its end.
+struct DataCenterSearch<'a> {
+    jql: &'a str,
+    /// The most issues wanted.
+    limit: usize,
+    /// Issues asked per page; Jira may apply fewer.
+    page_size: usize,
+    fields: &'a [&'a str],
+    validate_query: bool,
+    on_throttle: Option<&'a (dyn Fn() + Sync)>,
 }
 
 /// Runs `work` on every job with at most `limit` jobs in flight, on scoped threads
@@ -647,7 +681,11 @@ mod tests {
                     (r.method.as_str(), r.path()),
                     ("POST", "/rest/api/3/issue/bulkfetch")
                 );
-                assert_eq!(r.json()["fields"], json!(ISSUE_FIELDS));
+                assert_eq!(
+                    r.json()["fields"],
+                    json!(["status", "project"]),
+                    "a batch asks only for what a status check needs"
+                );
                 r.json()["issueIdsOrKeys"].as_array().map_or(0, Vec::len)
             })
             .collect();
@@ -746,6 +784,7 @@ mod tests {
             assert_eq!(request.path(), "/rest/api/2/search");
             let body = request.json();
             assert_eq!(body["validateQuery"], false);
+            assert_eq!(body["fields"], json!(["status", "project"]));
             let mut fields: Vec<&str> = body
                 .as_object()
                 .unwrap()
@@ -762,6 +801,117 @@ mod tests {
         jqls.sort();
         assert!(jqls[0].starts_with("id in (10001, 10002, "), "{}", jqls[0]);
         assert_eq!(jqls[1], format!("id in ({})", ids(101..=120).join(", ")));
+    }
+
+    #[test]
+    fn data_center_batches_page_on_when_the_site_applies_a_smaller_page() {
+        // A site whose admin lowered the page size to 40: each batch of 100 ids takes
+        // three pages, and no id is lost.
+        let server = TestServer::start(|request| {
+            let body = request.json();
+            let jql = body["jql"].as_str().unwrap_or_default().to_string();
+            let start = body["startAt"].as_u64().unwrap_or(0) as usize;
+            let asked = body["maxResults"].as_u64().unwrap_or(0) as usize;
+            let all: Vec<&str> = jql
+                .trim_start_matches("id in (")
+                .trim_end_matches(')')
+                .split(", ")
+                .collect();
+            let size = asked.min(40);
+            let issues: Vec<Value> = all
+                .iter()
+                .skip(start)
+                .take(size)
+                .map(|id| issue_json(id, &format!("DC-{id}"), "indeterminate"))
+                .collect();
+            Reply::json(
+                200,
+                json!({"startAt": start, "maxResults": size, "total": all.len(), "issues": issues}),
+            )
+        });
+        let asked = ids(1..=150);
+        let lookup = server
+            .client(Deployment::DataCenter)
+            .issues_by_id(&asked)
+            .unwrap();
+        assert_eq!(lookup.found.len(), 150);
+        assert!(lookup.missing(&asked).is_empty());
+        let mut pages: Vec<(u64, u64)> = server
+            .requests()
+            .iter()
+            .map(|r| {
+                let body = r.json();
+                (
+                    body["startAt"].as_u64().unwrap_or(999),
+                    body["maxResults"].as_u64().unwrap_or(999),
+                )
+            })
+            .collect();
+        pages.sort_unstable();
+        assert_eq!(
+            pages,
+            [(0, 50), (0, 100), (40, 10), (40, 60), (80, 20)],
+            "each batch asks for what it still lacks"
+        );
+    }
+
+    #[test]
+    fn one_by_one_lookups_run_in_parallel_and_keep_their_order() {
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let server = {
+            let (in_flight, peak) = (Arc::clone(&in_flight), Arc::clone(&peak));
+            TestServer::start_concurrent(move |request| {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(100));
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                let id = request
+                    .path()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if id.ends_with('3') {
+                    Reply::json(404, json!({"errorMessages": ["Issue does not exist"]}))
+                } else {
+                    Reply::json(200, issue_json(&id, &format!("OPS-{id}"), "done"))
+                }
+            })
+        };
+        let asked = ids(1..=8);
+        let started = std::time::Instant::now();
+        let results = server.client(Deployment::Cloud).issues_one_by_one(&asked);
+        let elapsed = started.elapsed();
+
+        assert_eq!(results.len(), 8);
+        for (id, result) in asked.iter().zip(&results) {
+            match result {
+                Ok(Some(issue)) => assert_eq!(&issue.id, id),
+                Ok(None) => assert!(id.ends_with('3'), "{id} was found missing"),
+                Err(err) => panic!("{id}: {err}"),
+            }
+        }
+        assert_eq!(peak.load(Ordering::SeqCst), 4, "the default limit of four");
+        assert!(
+            elapsed < Duration::from_millis(700),
+            "eight 100 ms lookups, four at a time: {elapsed:?}"
+        );
+    }
+
+    #[test]
+    fn one_by_one_lookups_stop_after_refused_credentials() {
+        let server =
+            TestServer::start(|_| Reply::raw(401, "text/html", "<html>Unauthorized (401)</html>"));
+        let client = server.client(Deployment::Cloud).with_concurrency(1);
+        let results = client.issues_one_by_one(&ids(1..=5));
+        assert_eq!(results.len(), 5);
+        assert!(
+            results
+                .iter()
+                .all(|r| r.as_ref().is_err_and(JiraError::is_auth))
+        );
+        assert_eq!(server.requests().len(), 1, "no request after the refusal");
     }
 
     #[test]

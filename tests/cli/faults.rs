@@ -339,7 +339,9 @@ fn the_whole_pass_is_bounded_by_the_jira_budget() {
         env.sim.add_fault(json!({
             "path_prefix": format!("{}/issue/1", api(&env)), "delay_ms": 900, "times": 0
         }));
-        let (code, report, elapsed) = reconcile(&env, &["--jira-budget", "2s"]);
+        // One lookup at a time, so that the lookups add up past the budget.
+        let (code, report, elapsed) =
+            reconcile(&env, &["--jira-budget", "2s", "--jira-concurrency", "1"]);
         assert_eq!(code, 1, "{report}");
         assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
         assert!(

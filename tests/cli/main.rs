@@ -24,6 +24,7 @@ mod reconcile;
 mod request;
 mod requests;
 mod resources;
+mod scale;
 mod secrets;
 mod storage;
 mod store;

@@ -2,10 +2,11 @@
 //! applies latency and faults, records every Jira request, and exits when stdin closes.
 
 use std::io::{Cursor, Read, Write};
+use std::net::TcpStream;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -56,8 +57,11 @@ pub fn serve(flavor: Flavor, port: u16, seed: Option<&Path>, verbose: bool) -> a
         admin::seed(&mut state, doc).map_err(|e| anyhow!("seed file `{}`: {e}", path.display()))?;
     }
 
-    let server = tiny_http::Server::http(("127.0.0.1", port))
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    send_without_delay(&listener);
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| anyhow!("cannot serve on 127.0.0.1:{port}: {e}"))?;
     let port = server
         .server_addr()
         .to_ip()
@@ -90,11 +94,13 @@ pub fn serve(flavor: Flavor, port: u16, seed: Option<&Path>, verbose: bool) -> a
     });
 
     let server = Arc::new(server);
+    let nudge = nudger(port);
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
-            let (server, sim) = (Arc::clone(&server), Arc::clone(&sim));
+            let (server, sim, nudge) = (Arc::clone(&server), Arc::clone(&sim), nudge.clone());
             thread::spawn(move || {
                 while let Ok(request) = server.recv() {
+                    let _ = nudge.send(());
                     serve_one(&sim, request);
                 }
             })
@@ -104,6 +110,62 @@ pub fn serve(flavor: Flavor, port: u16, seed: Option<&Path>, verbose: bool) -> a
         let _ = worker.join();
     }
     Ok(())
+}
+
+/// Turns off Nagle's algorithm for every connection (Linux gives accepted sockets the
+/// listener's setting; tiny_http offers no hook of its own). tiny_http writes an
+/// answer in several pieces; with Nagle each piece after the first waits for the
+/// client to acknowledge the one before, and clients delay acknowledgements by up to
+/// 40 ms, which made every large answer take tens of milliseconds longer than it
+/// should.
+#[cfg(unix)]
+fn send_without_delay(listener: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd as _;
+
+    let on: libc::c_int = 1;
+    // SAFETY: the descriptor is the listener's own, open for the call; the option
+    // value is a live c_int whose size is passed with it.
+    let result = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            (&raw const on).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if result != 0 {
+        eprintln!(
+            "opal-jira-sim: cannot turn off Nagle's algorithm: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn send_without_delay(_listener: &std::net::TcpListener) {}
+
+/// Works around a race in tiny_http's connection pool. Each accepted connection runs
+/// on a pool thread for as long as the client keeps it alive, and the pool adds a
+/// thread only when it sees none idle; it counts an idle thread that was just handed a
+/// connection but has not woken yet. So when several connections arrive at once (a
+/// client opening four for parallel batches) one can stay queued with every thread
+/// held by a kept-alive connection, and its request waits until some client hangs up.
+///
+/// For each request received, a throwaway connection to ourselves either wakes an
+/// idle thread or makes the pool start one, and that thread serves the queue in order.
+/// A connection is stranded only when others of its burst were served, and their
+/// requests come in at once, so it is picked up within moments (one nudge per request:
+/// several connections may be stranded at a time).
+fn nudger(port: u16) -> mpsc::Sender<()> {
+    let (nudge, nudged) = mpsc::channel::<()>();
+    thread::spawn(move || {
+        for () in nudged {
+            // Closed at once: tiny_http reads end-of-file and frees the thread.
+            let _ = TcpStream::connect(("127.0.0.1", port));
+        }
+    });
+    nudge
 }
 
 fn serve_one(sim: &Sim, mut request: tiny_http::Request) {
@@ -194,12 +256,14 @@ fn answer(sim: &Sim, incoming: &Incoming) -> Reply {
         Body::Drop => reply,
         _ => api::decorate(reply, &sim.lock(), caller),
     };
-    record_status(&mut sim.lock(), seq, &reply);
+    let done_ms = sim.started.elapsed().as_millis();
+    record_status(&mut sim.lock(), seq, &reply, done_ms);
     reply
 }
 
-/// Fills in the status of a logged request (unless the log was cleared meanwhile).
-fn record_status(state: &mut State, seq: u64, reply: &Reply) {
+/// Fills in the status of a logged request and when it was answered (unless the log
+/// was cleared meanwhile).
+fn record_status(state: &mut State, seq: u64, reply: &Reply, done_ms: u128) {
     let status = match reply.body {
         Body::Drop => Value::Null,
         _ => json!(reply.status),
@@ -207,6 +271,7 @@ fn record_status(state: &mut State, seq: u64, reply: &Reply) {
     let entry = state.log.iter_mut().rev().find(|e| e["seq"] == json!(seq));
     if let Some(entry) = entry {
         entry["status"] = status;
+        entry["done_ms"] = json!(done_ms);
     }
 }
 

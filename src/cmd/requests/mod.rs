@@ -43,6 +43,10 @@ pub struct ListArgs {
     /// Only active requests that end within this time, e.g. 2h
     #[arg(long, value_name = "DURATION", value_parser = duration::parse, conflicts_with = "all")]
     pub expiring_within: Option<i64>,
+
+    /// Show at most N requests, the newest (default: all)
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]
@@ -80,9 +84,17 @@ fn list(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
         expiring_before: args
             .expiring_within
             .map(|seconds| ctx.now() + chrono::Duration::seconds(seconds)),
-        limit: None,
+        // One more than shown tells whether the list was cut.
+        limit: (args.limit > 0).then(|| args.limit.saturating_add(1)),
     };
-    let requests = ctx.db()?.list_requests(&filter)?;
+    let mut requests = ctx.db()?.list_requests(&filter)?;
+    if args.limit > 0 && requests.len() > args.limit {
+        requests.truncate(args.limit);
+        ctx.ui.warn(&format!(
+            "showing the newest {} matching requests; leave out `--limit` to see them all",
+            args.limit
+        ));
+    }
     if ctx.ui.json() {
         let list: Vec<_> = requests.iter().map(request_json).collect();
         return ctx.ui.print_json(&list);

@@ -791,3 +791,19 @@ fn a_claim_from_another_pid_namespace_waits_for_its_lease() -> anyhow::Result<()
     assert!(db.claim_revoke(id, &Claimant::current(), later, lease)?);
     Ok(())
 }
+
+#[test]
+fn limited_listings_read_in_index_order_without_sorting() -> anyhow::Result<()> {
+    let db = db_with_resource();
+    for all in [false, true] {
+        let (sql, args) = list_query(&RequestFilter {
+            all,
+            limit: Some(1001),
+            ..Default::default()
+        })?;
+        let plan = query_plan(&db, &sql, &args)?;
+        // A sort would read every matching row before the first one is returned.
+        assert!(!plan.contains("TEMP B-TREE"), "all={all}: {plan}");
+    }
+    Ok(())
+}
