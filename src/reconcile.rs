@@ -382,6 +382,7 @@ pub fn revoke_many(
     jobs: usize,
     actor: &str,
     now: &dyn Fn() -> DateTime<Utc>,
+    progress: &dyn Fn(usize, usize),
 ) -> anyhow::Result<Vec<(i64, RevokeReason, Outcome)>> {
     let jobs = jobs.max(1);
     let reasons: HashMap<i64, RevokeReason> = due
@@ -446,6 +447,7 @@ pub fn revoke_many(
             let reason = reasons[&id];
             let outcome = recorder.record(id, reason, None, now(), result)?;
             outcomes.push((id, reason, outcome));
+            progress(outcomes.len(), due.len());
         }
         drop(job_tx);
         Ok(())

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{self, IsTerminal as _, Write as _};
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
@@ -160,6 +161,18 @@ impl Ui {
         }
     }
 
+    /// A progress line for a long task, drawn on stderr only when it is a terminal and
+    /// `--quiet` is off; silent otherwise.
+    pub fn progress(&self, what: &'static str) -> Progress {
+        let visible = !self.quiet && io::stderr().is_terminal();
+        Progress {
+            what,
+            visible,
+            started: Instant::now(),
+            drawn: std::cell::Cell::new(false),
+        }
+    }
+
     /// A warning on stderr (shown even with `--quiet`).
     pub fn warn(&self, text: &str) {
         eprintln!(
@@ -167,6 +180,37 @@ impl Ui {
             console::style("warning:").yellow().for_stderr(),
             sanitize(text)
         );
+    }
+}
+
+/// A `revoking 12/300` line on stderr, redrawn in place. It appears only once the task
+/// has run for a moment, so quick passes print nothing extra.
+pub struct Progress {
+    what: &'static str,
+    visible: bool,
+    started: Instant,
+    drawn: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    /// How long a task runs before its progress is shown.
+    const DELAY: Duration = Duration::from_millis(500);
+
+    pub fn update(&self, done: usize, total: usize) {
+        if !self.visible || self.started.elapsed() < Self::DELAY {
+            return;
+        }
+        eprint!("\r{} {done}/{total}…\u{1b}[K", self.what);
+        let _ = io::stderr().flush();
+        self.drawn.set(true);
+    }
+
+    /// Clears the line, if one was drawn.
+    pub fn finish(&self) {
+        if self.drawn.get() {
+            eprint!("\r\u{1b}[K");
+            let _ = io::stderr().flush();
+        }
     }
 }
 

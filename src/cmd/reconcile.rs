@@ -143,8 +143,16 @@ pub fn run(ctx: &Ctx, args: &ReconcileArgs) -> anyhow::Result<()> {
             .collect();
     } else {
         interrupt::install();
-        let outcomes =
-            reconcile::revoke_many(db, &due, usize::from(args.jobs), "reconcile", &|| ctx.now())?;
+        let progress = ctx.ui.progress("revoking");
+        let outcomes = reconcile::revoke_many(
+            db,
+            &due,
+            usize::from(args.jobs),
+            "reconcile",
+            &|| ctx.now(),
+            &|done, total| progress.update(done, total),
+        )?;
+        progress.finish();
         let not_started = due.len() - outcomes.len();
         for (id, reason, outcome) in outcomes {
             match outcome {

@@ -427,3 +427,27 @@ fn quiet_reconcile_is_silent_unless_something_happened() {
     );
     assert!(quiet.stderr.contains("1 failed"), "{quiet:?}");
 }
+
+#[test]
+fn a_long_pass_shows_progress_on_a_terminal_only() {
+    use crate::pty::Pty;
+    let mut env = setup(Flavor::Cloud);
+    env.run(&["resources", "add", "slow", "--revoke", "sh -c 'sleep 0.1'"]).success();
+    let make = |env: &TestEnv| {
+        for _ in 0..10 {
+            env.json(&["request", "--resource", "slow", "--expire", "1h"]);
+        }
+    };
+    make(&env);
+    env.at("2026-12-03T12:00:00Z");
+    let mut pty = Pty::spawn(env.command(&["reconcile", "--jobs", "1"]));
+    assert_eq!(pty.wait(), 0, "{}", pty.screen);
+    assert!(pty.raw.contains("revoking ") && pty.raw.contains("/10"), "{:?}", pty.raw);
+    assert!(pty.screen.contains("revoked 10"), "{}", pty.screen);
+
+    env.at("2026-12-03T10:00:00Z");
+    make(&env);
+    env.at("2026-12-03T12:00:00Z");
+    let piped = env.run(&["reconcile", "--jobs", "1"]).success();
+    assert!(!piped.stderr.contains("revoking"), "{piped:?}");
+}
