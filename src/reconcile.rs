@@ -44,13 +44,26 @@ pub enum TicketState {
 #[derive(Debug, Default)]
 pub struct TicketCheck {
     pub states: HashMap<String, TicketState>,
-    /// Issues as Jira returned them, by id (for moved keys). Those from a batch carry
-    /// only their key, status and project.
-    // TODO(#5): this map holds every checked ticket although only moved ones are read;
-    // with the states it is a third of a pass's heap (about 0.7 KB a ticket).
-    pub issues: HashMap<String, Issue>,
+    /// Issues whose key is not the one on record (they moved), as Jira returned them,
+    /// by id. Only these are kept whole: a pass over many tickets keeps its memory for
+    /// the states. Those from a batch carry only their key, status and project.
+    pub moved: HashMap<String, Issue>,
     /// One line per kind of failure; the tickets involved stay unchecked.
     pub errors: Vec<String>,
+}
+
+impl TicketCheck {
+    /// Records an issue Jira returned, keeping it whole only when its key moved.
+    fn found(&mut self, issue: Issue, stored_keys: &HashMap<String, String>) {
+        let state = TicketState::Found {
+            key: issue.key.clone(),
+            category: issue.status_category,
+        };
+        self.states.insert(issue.id.clone(), state);
+        if stored_keys.get(&issue.id) != Some(&issue.key) {
+            self.moved.insert(issue.id.clone(), issue);
+        }
+    }
 }
 
 /// Why a request must end now, if it must.
@@ -75,8 +88,13 @@ pub fn due_reason(
 
 /// Asks Jira about every ticket id: in batches first, then one by one (several at
 /// once) for the ids a batch did not return (search is eventually consistent, and a
-/// missing issue may simply be unindexed).
-pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
+/// missing issue may simply be unindexed). `stored_keys` maps each id to the key on
+/// record, to tell which tickets moved.
+pub fn check_tickets(
+    client: &JiraClient,
+    ids: &[String],
+    stored_keys: &HashMap<String, String>,
+) -> TicketCheck {
     let mut check = TicketCheck::default();
     if ids.is_empty() {
         return check;
@@ -100,14 +118,7 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
         unchecked.extend(batch.failed_ids.iter().map(|(id, _)| id.as_str()));
     }
     for issue in batch.found {
-        check.states.insert(
-            issue.id.clone(),
-            TicketState::Found {
-                key: issue.key.clone(),
-                category: issue.status_category,
-            },
-        );
-        check.issues.insert(issue.id.clone(), issue);
+        check.found(issue, stored_keys);
     }
 
     let missing: Vec<String> = ids
@@ -118,16 +129,7 @@ pub fn check_tickets(client: &JiraClient, ids: &[String]) -> TicketCheck {
     let mut lookup_errors = Vec::new();
     for (id, result) in missing.iter().zip(client.issues_one_by_one(&missing)) {
         match result {
-            Ok(Some(issue)) => {
-                check.states.insert(
-                    id.clone(),
-                    TicketState::Found {
-                        key: issue.key.clone(),
-                        category: issue.status_category,
-                    },
-                );
-                check.issues.insert(id.clone(), issue);
-            }
+            Ok(Some(issue)) => check.found(issue, stored_keys),
             Ok(None) => {
                 check.states.insert(id.clone(), TicketState::Gone);
             }

@@ -206,15 +206,21 @@ fn check_bound_tickets(
     now: chrono::DateTime<chrono::Utc>,
     report: &mut Report,
 ) -> (TicketCheck, ConfigError) {
-    let ids: BTreeSet<String> = active
+    let stored_keys: HashMap<String, String> = active
         .iter()
         .filter(|request| request.expires_at.is_none_or(|at| at > now))
-        .filter_map(|request| request.ticket.as_ref().map(|ticket| ticket.id.clone()))
+        .filter_map(|request| request.ticket.as_ref())
+        .map(|ticket| (ticket.id.clone(), ticket.key.clone()))
         .collect();
-    if ids.is_empty() {
+    if stored_keys.is_empty() {
         return (TicketCheck::default(), None);
     }
-    let ids: Vec<String> = ids.into_iter().collect();
+    let ids: Vec<String> = stored_keys
+        .keys()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let connected = ctx
         .jira()
         .and_then(|client| Ok((client, &ctx.connection()?.project)));
@@ -230,7 +236,7 @@ fn check_bound_tickets(
     let client = client
         .with_time_limit(args.jira_budget)
         .with_concurrency(usize::from(args.jira_concurrency));
-    let mut check = reconcile::check_tickets(&client, &ids);
+    let mut check = reconcile::check_tickets(&client, &ids, &stored_keys);
     report.errors.extend(check.errors.iter().cloned());
 
     let unconfirmed = reconcile::confirm_deletions(
@@ -263,7 +269,7 @@ fn follow_moved_tickets(ctx: &Ctx, active: &[Request], check: &TicketCheck) {
         let Some(ticket) = &request.ticket else {
             continue;
         };
-        let Some(issue) = check.issues.get(&ticket.id) else {
+        let Some(issue) = check.moved.get(&ticket.id) else {
             continue;
         };
         if issue.key == ticket.key || seen.insert(&ticket.id, &issue.key).is_some() {

@@ -395,6 +395,18 @@ pub fn parse_site_url(text: &str) -> anyhow::Result<Url> {
             .into());
         }
     }
+    // Scoped API tokens go through Atlassian's API gateway, whose URLs are not the
+    // site's: ticket links built on them would lead nowhere.
+    if host.eq_ignore_ascii_case("api.atlassian.com") {
+        return Err(UserError::usage(
+            "scoped API tokens (the api.atlassian.com gateway) are not supported".to_string(),
+        )
+        .hint(
+            "Create a classic API token (without scopes) and give the site itself, e.g. \
+             `--workspace acme` or `https://acme.atlassian.net`.",
+        )
+        .into());
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(UserError::usage(
             "the Jira URL must not contain credentials: give the token separately".to_string(),
@@ -454,6 +466,7 @@ mod tests {
             "https://user:pw@jira.acme.com",
             "https://jira.acme.com/?x=1",
             "https://jira.acme.com/#frag",
+            "https://api.atlassian.com/ex/jira/1a2b3c",
         ] {
             assert!(parse_site_url(bad).is_err(), "{bad} accepted");
         }

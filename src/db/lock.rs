@@ -4,7 +4,7 @@
 //! whole passes from overlapping, so a slow pass and the next cron run do not both work
 //! through the same list and report each other's revocations as busy.
 //!
-//! With SQLite it is an advisory `flock` on a file beside the database (`<db>.lock`): the
+//! With SQLite it is an advisory lock on a file beside the database (`<db>.lock`): the
 //! kernel drops it when the holder exits, however it exits, so a crashed pass never
 //! leaves it behind. A PostgreSQL store would use a session advisory lock, which has the
 //! same property; callers only see [`Db::lock_passes`].
@@ -130,28 +130,16 @@ fn open_lock_file(path: &std::path::Path) -> anyhow::Result<File> {
         .with_context(|| format!("cannot open the lock file `{}`", path.display()))
 }
 
-/// Takes an exclusive `flock` without blocking; `false` when another holds it. Files are
-/// opened close-on-exec, so revoke commands never inherit (and keep) the lock.
-#[cfg(unix)]
+/// Takes an exclusive lock on the file without blocking; `false` when another process
+/// holds it. The standard library's file locks are `flock` on Unix and `LockFileEx` on
+/// Windows, both released by the system when the holder exits. Files are opened
+/// close-on-exec, so revoke commands never inherit (and keep) the lock.
 fn try_lock(file: &File) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd as _;
-    // SAFETY: flock(2) on a descriptor this File owns for the whole call.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(fs::TryLockError::WouldBlock) => Ok(false),
+        Err(fs::TryLockError::Error(err)) => Err(err),
     }
-    let err = std::io::Error::last_os_error();
-    if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        Ok(false)
-    } else {
-        Err(err)
-    }
-}
-
-// TODO(#4): no pass lock off Unix; per-request claims still prevent double revokes.
-#[cfg(not(unix))]
-fn try_lock(_file: &File) -> std::io::Result<bool> {
-    Ok(true)
 }
 
 #[cfg(test)]

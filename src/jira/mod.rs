@@ -260,9 +260,9 @@ impl JiraClient {
         &self.base_url
     }
 
-    /// The page a person opens for a ticket: `<site>/browse/<KEY>`.
-    // TODO(#2): with a scoped Cloud token the base URL is
-    // `api.atlassian.com/ex/jira/<cloudId>`, not the site; serverInfo's `baseUrl` is.
+    /// The page a person opens for a ticket: `<site>/browse/<KEY>`. (The base URL is
+    /// always the site itself: the API gateway of scoped tokens is refused when the
+    /// connection is read, see `connection::parse_site_url`.)
     pub fn browse_url(&self, key: &str) -> String {
         format!("{}/browse/{key}", self.site())
     }

@@ -42,13 +42,14 @@ impl JiraClient {
             .query("maxResults", USER_SEARCH_PAGE.to_string());
         let users: Vec<WireUser> = self.send_json(&call)?;
 
-        // TODO(#2): a Cloud user who hides their email is returned with no email, so
-        // an exact match cannot be confirmed and they are not found.
-        let mut matches: Vec<User> = users
-            .into_iter()
-            .map(User::from)
-            .filter(|u| u.has_email(email))
-            .collect();
+        let users: Vec<User> = users.into_iter().map(User::from).collect();
+        // Cloud finds a user who hides their email only when the query is their exact
+        // address, and then returns them without it: a lone result with no email is
+        // that match. (Several results mean the query also matched by prefix.)
+        if self.deployment() == Deployment::Cloud && users.len() == 1 && users[0].email.is_none() {
+            return Ok(users.into_iter().next());
+        }
+        let mut matches: Vec<User> = users.into_iter().filter(|u| u.has_email(email)).collect();
         matches.sort_by_key(|user| !user.active);
         Ok(matches.into_iter().next())
     }
@@ -151,5 +152,22 @@ mod tests {
             "{}",
             request.url
         );
+    }
+
+    #[test]
+    fn a_cloud_user_who_hides_their_email_is_found_by_the_exact_address() {
+        let server = TestServer::start(|_| {
+            Reply::json(
+                200,
+                json!([{"accountId": "acc-9", "displayName": "Private Person",
+                "emailAddress": null, "active": true}]),
+            )
+        });
+        let cloud = server.client(Deployment::Cloud);
+        let user = cloud.find_user_by_email("private@example.com").unwrap();
+        assert_eq!(user.and_then(|u| u.account_id).as_deref(), Some("acc-9"));
+        // Data Center always shows emails: a result without one is no match there.
+        let dc = server.client(Deployment::DataCenter);
+        assert_eq!(dc.find_user_by_email("private@example.com").unwrap(), None);
     }
 }

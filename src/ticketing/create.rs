@@ -284,14 +284,21 @@ fn requester_reference(
     plan: &Plan<'_>,
 ) -> anyhow::Result<String> {
     let email = plan.requester.email;
-    // TODO(#3): someone found by user search who is a portal customer of another
-    // service desk only (Data Center lists customers there) is not added to this desk,
-    // and a desk that admits only its own customers then refuses the request.
     if let Some(found) = plan
         .requester
         .identity
         .and_then(|identity| identity_reference(client, identity))
     {
+        // Someone with an account may still be a customer of other service desks only,
+        // and a desk that admits only its own customers would refuse the request. Adding
+        // them is harmless when they already belong (Jira answers 204 either way); if it
+        // is not allowed, the request itself says what is wrong.
+        if let Err(err) = client.add_desk_customer(desk, &found) {
+            log::info!(
+                "could not add {email} to the service desk of {}: {err}",
+                info.key
+            );
+        }
         return Ok(found);
     }
     // Portal-only customers are not in the platform's user search on Cloud; the desk's

@@ -357,7 +357,26 @@ fn jsm_request_for_a_colleague_is_raised_on_their_behalf() {
         assert_eq!(issue["reporter"], BEN, "the requester reports it");
         let raised = &posted(&env, "/rest/servicedeskapi/request")[0];
         assert_eq!(raised["body"]["raiseOnBehalfOf"], jira_ref(&env, BEN));
-        assert!(posted(&env, "/rest/servicedeskapi/customer").is_empty());
+        assert!(
+            posted(&env, "/rest/servicedeskapi/customer").is_empty(),
+            "no new account"
+        );
+        // An existing account is made a customer of this desk before the request is
+        // raised, in case it belongs to other desks only.
+        let added = posted(&env, "/customer");
+        assert_eq!(added.len(), 1, "{added:?}");
+        let field = match flavor {
+            Flavor::Cloud => "accountIds",
+            Flavor::DataCenter => "usernames",
+        };
+        assert_eq!(added[0]["body"][field], json!([jira_ref(&env, BEN)]));
+        let order = calls(&env);
+        let add_at = order.iter().position(|c| c.ends_with("/customer")).unwrap();
+        let raise_at = order
+            .iter()
+            .position(|c| c == "POST /rest/servicedeskapi/request")
+            .unwrap();
+        assert!(add_at < raise_at, "{order:?}");
     }
 }
 

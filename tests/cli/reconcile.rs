@@ -432,7 +432,8 @@ fn quiet_reconcile_is_silent_unless_something_happened() {
 fn a_long_pass_shows_progress_on_a_terminal_only() {
     use crate::pty::Pty;
     let mut env = setup(Flavor::Cloud);
-    env.run(&["resources", "add", "slow", "--revoke", "sh -c 'sleep 0.1'"]).success();
+    env.run(&["resources", "add", "slow", "--revoke", "sh -c 'sleep 0.1'"])
+        .success();
     let make = |env: &TestEnv| {
         for _ in 0..10 {
             env.json(&["request", "--resource", "slow", "--expire", "1h"]);
@@ -442,7 +443,11 @@ fn a_long_pass_shows_progress_on_a_terminal_only() {
     env.at("2026-12-03T12:00:00Z");
     let mut pty = Pty::spawn(env.command(&["reconcile", "--jobs", "1"]));
     assert_eq!(pty.wait(), 0, "{}", pty.screen);
-    assert!(pty.raw.contains("revoking ") && pty.raw.contains("/10"), "{:?}", pty.raw);
+    assert!(
+        pty.raw.contains("revoking ") && pty.raw.contains("/10"),
+        "{:?}",
+        pty.raw
+    );
     assert!(pty.screen.contains("revoked 10"), "{}", pty.screen);
 
     env.at("2026-12-03T10:00:00Z");

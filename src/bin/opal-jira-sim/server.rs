@@ -312,9 +312,10 @@ fn send(request: tiny_http::Request, reply: Reply) {
             let threshold = if chunked { 0 } else { usize::MAX };
             request.respond(response.with_chunked_threshold(threshold))
         }
-        // tiny_http cannot close a connection it still reads from, so answer with bytes
-        // that are not HTTP: the client gives up on the connection just the same.
-        // TODO(#4): a real reset (RST before any byte) would need our own accept loop.
+        // A connection broken mid-answer. tiny_http cannot close a connection it still
+        // reads from, so the answer is bytes that are not HTTP, after which the client
+        // abandons the connection. The client meets the same transport error as after a
+        // reset (a reset before any byte would need an accept loop of our own).
         Body::Drop => {
             let mut writer = request.into_writer();
             writer
