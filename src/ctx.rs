@@ -103,10 +103,10 @@ pub fn default_db_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 /// The operating-system user name (for the audit log).
 pub fn os_user() -> String {
     for name in ["USER", "LOGNAME"] {
-        if let Ok(value) = std::env::var(name) {
-            if !value.is_empty() {
-                return value;
-            }
+        if let Ok(value) = std::env::var(name)
+            && !value.is_empty()
+        {
+            return value;
         }
     }
     #[cfg(unix)]

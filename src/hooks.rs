@@ -582,10 +582,10 @@ fn render(capture: &Capture, still_open: bool) -> String {
     let mut kept = capture.kept.as_slice();
     if capture.total > kept.len() {
         // Don't let the cut leave half a character behind.
-        if let Err(err) = std::str::from_utf8(kept) {
-            if err.error_len().is_none() {
-                kept = &kept[..err.valid_up_to()];
-            }
+        if let Err(err) = std::str::from_utf8(kept)
+            && err.error_len().is_none()
+        {
+            kept = &kept[..err.valid_up_to()];
         }
     }
     let mut text = crate::redact::secrets(&String::from_utf8_lossy(kept));
@@ -611,7 +611,7 @@ fn first_line(text: &str) -> Option<&str> {
 }
 
 fn format_ms(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")

@@ -425,19 +425,20 @@ pub fn revoke_many(
         let mut in_flight = 0usize;
         loop {
             // After SIGINT or SIGTERM, start nothing new; what runs is still recorded.
-            if in_flight < jobs && !interrupt::requested() {
-                if let Some((request, reason)) = pending.next() {
-                    match prepare(db, &recorder.claimant, request, *reason, now())? {
-                        Ok(job) => {
-                            job_tx
-                                .send(job)
-                                .map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
-                            in_flight += 1;
-                        }
-                        Err(outcome) => outcomes.push((request.id, *reason, outcome)),
+            if in_flight < jobs
+                && !interrupt::requested()
+                && let Some((request, reason)) = pending.next()
+            {
+                match prepare(db, &recorder.claimant, request, *reason, now())? {
+                    Ok(job) => {
+                        job_tx
+                            .send(job)
+                            .map_err(|_| anyhow::anyhow!("revoke workers stopped"))?;
+                        in_flight += 1;
                     }
-                    continue;
+                    Err(outcome) => outcomes.push((request.id, *reason, outcome)),
                 }
+                continue;
             }
             if in_flight == 0 {
                 break;

@@ -70,12 +70,12 @@ fn url_credentials(text: &str) -> String {
             .find(|c: char| c == '/' || c.is_whitespace() || c == '"' || c == '\'')
             .unwrap_or(rest.len());
         let authority = &rest[..authority_end];
-        if let (Some(colon), Some(at_sign)) = (authority.find(':'), authority.rfind('@')) {
-            if colon < at_sign {
-                out.push_str(&authority[..=colon]);
-                out.push_str(MASK);
-                rest = &rest[at_sign..];
-            }
+        if let (Some(colon), Some(at_sign)) = (authority.find(':'), authority.rfind('@'))
+            && colon < at_sign
+        {
+            out.push_str(&authority[..=colon]);
+            out.push_str(MASK);
+            rest = &rest[at_sign..];
         }
     }
     out.push_str(rest);

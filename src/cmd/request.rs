@@ -219,10 +219,10 @@ fn grant(ctx: &Ctx, resource: &Resource, id: i64, new: &NewRequest) -> anyhow::R
         .failure_summary()
         .unwrap_or_else(|| "grant command failed".to_string());
     db.mark_grant_failed(id, &message, Some(&report), ctx.now())?;
-    if ctx.ui.json() {
-        if let Some(request) = db.request(id)? {
-            ctx.ui.print_json(&request_json(&request))?;
-        }
+    if ctx.ui.json()
+        && let Some(request) = db.request(id)?
+    {
+        ctx.ui.print_json(&request_json(&request))?;
     }
     Err(UserError::failure(format!("request {id} failed: {message}"))
         .hint("Nothing was granted; the request is recorded as failed. Fix the grant command and request again.")

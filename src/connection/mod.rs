@@ -312,14 +312,14 @@ fn token_from_env(warn: &dyn Fn(&str)) -> anyhow::Result<Secret> {
 #[cfg(unix)]
 fn warn_if_readable_by_others(path: &Path, warn: &dyn Fn(&str)) {
     use std::os::unix::fs::PermissionsExt as _;
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.permissions().mode() & 0o077 != 0 {
-            warn(&format!(
-                "the token file {} can be read by other users; run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            ));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        warn(&format!(
+            "the token file {} can be read by other users; run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        ));
     }
 }
 

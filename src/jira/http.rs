@@ -211,10 +211,10 @@ impl JiraClient {
             Err(err) => {
                 debug!("{} {} -> failed ({millis} ms)", call.method, call.path);
                 // A timeout cut short by the deadline is the deadline's doing.
-                if err.is_timeout() {
-                    if let Some(err) = self.out_of_time(call) {
-                        return Err(err);
-                    }
+                if err.is_timeout()
+                    && let Some(err) = self.out_of_time(call)
+                {
+                    return Err(err);
                 }
                 Err(call.error(self.transport_error(&err)))
             }

@@ -24,10 +24,10 @@ pub fn ticket_url(ctx: &Ctx, issue: &Issue) -> anyhow::Result<String> {
     if !info.is_service_desk() {
         return Ok(client.browse_url(&issue.key));
     }
-    if let Some(request) = client.customer_request(&issue.id)? {
-        if let Some(url) = request.portal_url {
-            return Ok(url);
-        }
+    if let Some(request) = client.customer_request(&issue.id)?
+        && let Some(url) = request.portal_url
+    {
+        return Ok(url);
     }
     Ok(built_url(client, &info, &issue.key))
 }

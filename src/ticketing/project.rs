@@ -108,13 +108,13 @@ pub fn learn(client: &JiraClient, key: &str) -> Result<Option<ProjectInfo>, Jira
         service_desk_id: None,
         portal_id: None,
     };
-    if info.is_service_desk() {
-        if let Some(desk) = client.service_desk(&project.key)? {
-            // Every request type of a desk names the same portal.
-            let types = client.request_types(&desk.id)?;
-            info.portal_id = types.into_iter().find_map(|rt| rt.portal_id);
-            info.service_desk_id = Some(desk.id);
-        }
+    if info.is_service_desk()
+        && let Some(desk) = client.service_desk(&project.key)?
+    {
+        // Every request type of a desk names the same portal.
+        let types = client.request_types(&desk.id)?;
+        info.portal_id = types.into_iter().find_map(|rt| rt.portal_id);
+        info.service_desk_id = Some(desk.id);
     }
     Ok(Some(info))
 }

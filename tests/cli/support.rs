@@ -303,10 +303,10 @@ impl TestEnv {
 pub fn wait_for_file(path: &Path, seconds: u64) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
     loop {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if !text.is_empty() {
-                return text;
-            }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.is_empty()
+        {
+            return text;
         }
         assert!(
             std::time::Instant::now() < deadline,

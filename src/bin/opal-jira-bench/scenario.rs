@@ -246,7 +246,7 @@ impl Requests {
             expires_at: Some(expires_at),
             ..self.base(n)
         };
-        if n % 20 == 0 {
+        if n.is_multiple_of(20) {
             return Request {
                 status: RequestStatus::Failed,
                 error: Some("grant command exited with status 1".to_string()),

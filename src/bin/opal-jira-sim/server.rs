@@ -287,10 +287,10 @@ fn send(request: tiny_http::Request, reply: Reply) {
         .iter()
         .filter_map(|(n, v)| Header::from_bytes(n.as_bytes(), v.as_bytes()).ok())
         .collect();
-    if !reply.content_type.is_empty() {
-        if let Ok(h) = Header::from_bytes("Content-Type", reply.content_type.as_bytes()) {
-            headers.push(h);
-        }
+    if !reply.content_type.is_empty()
+        && let Ok(h) = Header::from_bytes("Content-Type", reply.content_type.as_bytes())
+    {
+        headers.push(h);
     }
     let status = StatusCode(reply.status);
     let _ = match reply.body {

@@ -204,10 +204,10 @@ const PERMISSIONS: [(&str, &str, &str, &str, &str); 6] = [
 /// `GET mypermissions?projectKey=&permissions=`.
 pub fn my_permissions(state: &State, call: &Call) -> Reply {
     let flavor = state.config.flavor;
-    if let Some(key) = call.request.param("projectKey") {
-        if project_ref(state, call, key).is_none() {
-            return Reply::jira_error(404, &format!("No project could be found with key '{key}'."));
-        }
+    if let Some(key) = call.request.param("projectKey")
+        && project_ref(state, call, key).is_none()
+    {
+        return Reply::jira_error(404, &format!("No project could be found with key '{key}'."));
     }
     let asked: Option<Vec<String>> = call.request.param("permissions").map(|list| {
         list.split(',')

@@ -47,10 +47,10 @@ impl FieldSet {
             }
         }
         for item in &items {
-            if let Some(name) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(item)) {
-                if !chosen.contains(name) {
-                    chosen.push(name);
-                }
+            if let Some(name) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(item))
+                && !chosen.contains(name)
+            {
+                chosen.push(name);
             }
         }
         for item in &items {
