@@ -51,10 +51,11 @@ pub fn measure(
     );
     target.add(exactly_once("one pass", &db, &log, due)?);
 
-    // Two passes at once over the same database.
+    // Two passes at once over the same database. The pass lock makes the second one
+    // wait for the first (long enough here for the full run), then find nothing left.
     let log = bench.path("revoked-twice.log");
     let db = expired_database(bench, sim.url(), "revoke-two.db", &script, &log, due)?;
-    let args = ["--output", "json", "reconcile"];
+    let args = ["--output", "json", "reconcile", "--wait", "10m"];
     let first = bench.opal(sim, &db, &args)?.spawn()?;
     let second = bench.opal(sim, &db, &args)?.spawn()?;
     for pass in [first.finish()?, second.finish()?] {
