@@ -99,7 +99,9 @@ impl KeyringStore {
         .hint(
             "Without a keyring (cron, CI, headless hosts) set the connection in the \
                  environment: OPAL_JIRA_TOKEN (or OPAL_JIRA_TOKEN_FILE), OPAL_JIRA_DEPLOYMENT, \
-                 OPAL_JIRA_URL or OPAL_JIRA_WORKSPACE, OPAL_JIRA_PROJECT and OPAL_JIRA_EMAIL.",
+                                  OPAL_JIRA_URL or OPAL_JIRA_WORKSPACE, OPAL_JIRA_PROJECT and OPAL_JIRA_EMAIL. \
+                 On a Linux host without a desktop session, OPAL_JIRA_KEYRING=keyutils keeps \
+                 profiles in the kernel keyring instead (until reboot).",
         )
         .into()
     }

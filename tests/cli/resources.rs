@@ -44,11 +44,11 @@ fn bad_input_is_refused_and_nothing_is_stored() {
         (&["resources", "add", "db", "--revoke", ""], "empty"),
         (
             &["resources", "add", "db", "--revoke", "revoke 'unclosed"],
-            "--revoke",
+            "missing closing quote",
         ),
         (
             &["resources", "add", "db", "--revoke", "revoke {nope}"],
-            "nope",
+            "unknown placeholder `{nope}` in the revoke command",
         ),
         (
             &[

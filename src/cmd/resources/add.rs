@@ -5,7 +5,6 @@ use clap::Args;
 use crate::ctx::Ctx;
 use crate::db::Resource;
 use crate::duration;
-use crate::error::UserError;
 use crate::hooks::{self, HookKind};
 
 /// The default time limit of grant and revoke commands.
@@ -44,11 +43,10 @@ pub struct AddArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &AddArgs) -> anyhow::Result<()> {
-    hooks::validate(&args.revoke, HookKind::Revoke)
-        .map_err(|err| UserError::usage(format!("--revoke: {err:#}")))?;
+    // The errors name the command they are about and list the placeholders.
+    hooks::validate(&args.revoke, HookKind::Revoke)?;
     if let Some(grant) = &args.grant {
-        hooks::validate(grant, HookKind::Grant)
-            .map_err(|err| UserError::usage(format!("--grant: {err:#}")))?;
+        hooks::validate(grant, HookKind::Grant)?;
     }
     let resource = Resource {
         name: args.name.clone(),
