@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> anyhow::Result<()> {
     };
     check_max_expire(&resource, expires_at, now)?;
 
-    let requested_by = configured_user(ctx)?;
+    let requested_by = configured_user(ctx, ticket_key.is_some() || args.create_ticket)?;
     let requester = match &args.for_email {
         Some(email) => other_person(ctx, email)?,
         None => Requester {
@@ -361,9 +361,17 @@ fn check_max_expire(
     }
 }
 
-/// The configured Jira user, as recorded in `requested_by`.
-pub fn configured_user(ctx: &Ctx) -> anyhow::Result<Requester> {
+/// The configured Jira user, as recorded in `requested_by`; `need_identity` when the
+/// Jira user must be known (to check a ticket's assignee or to create a ticket).
+pub fn configured_user(ctx: &Ctx, need_identity: bool) -> anyhow::Result<Requester> {
     let connection = ctx.connection()?;
+    // Unbound access needs only the email: no call to Jira for it.
+    if let (None, Some(email), false) = (&connection.identity, &connection.email, need_identity) {
+        return Ok(Requester {
+            email: email.clone(),
+            identity: None,
+        });
+    }
     let identity = match &connection.identity {
         Some(identity) => identity.clone(),
         // A connection from the environment has no cached identity: ask Jira once.

@@ -396,3 +396,13 @@ fn the_expiry_choice_respects_the_maximum_and_a_no_cancels() {
     assert!(pty.screen.contains("cancelled"), "{}", pty.screen);
     assert_eq!(request_count(&env), 0);
 }
+
+#[test]
+fn unbound_access_asks_jira_nothing() {
+    for flavor in FLAVORS {
+        let env = env_with_db(flavor);
+        env.sim.clear_requests();
+        env.json(&["request", "--expire", "1h"]);
+        assert!(env.sim.requests().is_empty(), "{:?}", env.sim.requests());
+    }
+}

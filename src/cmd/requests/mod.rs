@@ -155,7 +155,7 @@ fn bind(ctx: &Ctx, args: &BindArgs) -> anyhow::Result<()> {
 /// The Jira identity of a request's requester: the configured user when it is them,
 /// else a lookup by email.
 fn requester_of(ctx: &Ctx, request: &Request) -> anyhow::Result<Requester> {
-    let me = super::request::configured_user(ctx)?;
+    let me = super::request::configured_user(ctx, true)?;
     if me.email.eq_ignore_ascii_case(&request.requester) {
         return Ok(me);
     }
