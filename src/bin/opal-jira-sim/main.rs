@@ -5,6 +5,9 @@
 //! admin API under `/_sim/` through which tests seed data, inject faults and read back the
 //! requests it received.
 
+// A test and demo tool: it prints its address, its log and the demo straight out.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod admin;
 mod api;
 mod auth;
