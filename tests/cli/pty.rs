@@ -18,12 +18,17 @@ pub struct Pty {
 
 impl Pty {
     /// Starts `command` with a fresh 100x30 terminal as its standard streams.
-    pub fn spawn(mut command: Command) -> Pty {
+    pub fn spawn(command: Command) -> Pty {
+        Pty::spawn_sized(command, 100)
+    }
+
+    /// Starts `command` on a fresh terminal `columns` wide and 30 lines high.
+    pub fn spawn_sized(mut command: Command, columns: u16) -> Pty {
         let mut master = -1;
         let mut slave = -1;
         let size = libc::winsize {
             ws_row: 30,
-            ws_col: 100,
+            ws_col: columns,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };

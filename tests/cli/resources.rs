@@ -125,3 +125,35 @@ fn a_resource_with_active_requests_cannot_be_removed() {
         1
     );
 }
+
+#[test]
+fn tables_fit_the_terminal() {
+    use crate::pty::Pty;
+    let env = TestEnv::new(Flavor::Cloud);
+    env.run(&[
+        "resources",
+        "add",
+        "long-one",
+        "--revoke",
+        "/usr/local/sbin/a-very-long-revoke-command --with many --flags {requester}",
+        "--description",
+        "A description long enough to need wrapping on a narrow terminal",
+    ])
+    .success();
+    for columns in [50u16, 120] {
+        let mut pty = Pty::spawn_sized(env.command(&["resources", "list"]), columns);
+        assert_eq!(pty.wait(), 0, "{}", pty.screen);
+        let widest = pty
+            .screen
+            .lines()
+            .map(|line| line.chars().count())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            widest <= usize::from(columns),
+            "{widest} > {columns}:\n{}",
+            pty.screen
+        );
+        assert!(pty.screen.contains("long-one"), "{}", pty.screen);
+    }
+}
