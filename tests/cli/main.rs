@@ -10,6 +10,7 @@ mod concurrency;
 mod configure;
 mod crash;
 mod create_ticket;
+mod demo;
 mod docs;
 mod doctor;
 mod examples;
