@@ -50,6 +50,8 @@ pub struct Ui {
     no_input: bool,
     stdout_tty: bool,
     stdout_color: bool,
+    /// Set once a write found stdout closed (`| head`): later output is dropped.
+    stdout_closed: std::cell::Cell<bool>,
 }
 
 impl Ui {
@@ -64,6 +66,7 @@ impl Ui {
             no_input,
             stdout_tty,
             stdout_color,
+            stdout_closed: std::cell::Cell::new(false),
         }
     }
 
@@ -147,11 +150,22 @@ impl Ui {
 
     /// Writes a line of the result on stdout. A closed pipe ends quietly.
     pub fn stdout_line(&self, text: &str) -> anyhow::Result<()> {
+        if self.stdout_closed.get() {
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         match writeln!(out, "{text}").and_then(|()| out.flush()) {
-            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdout_closed.set(true);
+                Ok(())
+            }
             other => Ok(other?),
         }
+    }
+
+    /// Whether the reader of stdout has gone away, so that producing more is pointless.
+    pub fn stdout_closed(&self) -> bool {
+        self.stdout_closed.get()
     }
 
     /// A status line on stderr (dropped with `--quiet`).

@@ -30,9 +30,11 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<()> {
         since: args.since,
         until: args.until,
     };
-    let events = ctx.db()?.events(&filter)?;
+    let db = ctx.db()?;
     if ctx.ui.json() {
-        for event in &events {
+        // One line per event as it is read, so that a log of years streams into a SIEM
+        // without being held in memory, and `| head` stops the reading.
+        return db.for_each_event(&filter, |event| {
             ctx.ui.print_json_line(&json!({
                 "id": event.id,
                 "at": rfc3339(event.at),
@@ -42,9 +44,10 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<()> {
                 "message": event.message,
                 "detail": event.detail,
             }))?;
-        }
-        return Ok(());
+            Ok(!ctx.ui.stdout_closed())
+        });
     }
+    let events = db.events(&filter)?;
     if events.is_empty() {
         ctx.ui.status("No events match.");
         return Ok(());

@@ -135,13 +135,40 @@ impl Db {
 
     /// The events matching `filter`, oldest first.
     pub fn events(&self, filter: &EventFilter) -> anyhow::Result<Vec<AuditEvent>> {
+        let mut events = Vec::new();
+        self.for_each_event(filter, |event| {
+            events.push(event);
+            Ok(true)
+        })?;
+        Ok(events)
+    }
+
+    /// Hands the events matching `filter` to `visit` one at a time, oldest first, without
+    /// holding them all in memory; `visit` returns `false` to stop early.
+    pub fn for_each_event(
+        &self,
+        filter: &EventFilter,
+        mut visit: impl FnMut(AuditEvent) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
         let (sql, args) = events_query(filter)?;
-        let read = || -> anyhow::Result<Vec<AuditEvent>> {
-            let mut statement = self.conn.prepare(&sql)?;
-            let events = statement.query_map(params_from_iter(args), read_event)?;
-            Ok(events.collect::<rusqlite::Result<_>>()?)
-        };
-        read().store_context(self, || "cannot read the audit log".to_string())
+        let mut statement = self
+            .conn
+            .prepare(&sql)
+            .map_err(anyhow::Error::new)
+            .store_context(self, || "cannot read the audit log".to_string())?;
+        let rows = statement
+            .query_map(params_from_iter(args), read_event)
+            .map_err(anyhow::Error::new)
+            .store_context(self, || "cannot read the audit log".to_string())?;
+        for row in rows {
+            let event = row
+                .map_err(anyhow::Error::new)
+                .store_context(self, || "cannot read the audit log".to_string())?;
+            if !visit(event)? {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 

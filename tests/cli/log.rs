@@ -86,3 +86,45 @@ fn log_filters_by_time_window() {
     );
     assert!(events.iter().all(|e| e["request_id"].is_null()));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_stream_quietly() {
+    use std::io::{BufRead as _, BufReader};
+    let env = TestEnv::new(Flavor::Cloud);
+    env.run(&["resources", "add", "db", "--revoke", "true"])
+        .success();
+    let db = opal_jira::db::Db::open(&env.db_path()).expect("open the test database");
+    let at = chrono::Utc::now();
+    for n in 0..2_000 {
+        db.record_event(
+            None,
+            "note",
+            "tester",
+            &format!("event {n}"),
+            serde_json::json!({}),
+            at,
+        )
+        .expect("record an event");
+    }
+    drop(db);
+
+    let mut child = env
+        .command(&["--output", "json", "log"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    // The pipe closes here, like `opal-jira log --output json | head -1`.
+    let output = child.wait_with_output().expect("wait");
+    assert!(first.contains("resource_added"), "{first}");
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
