@@ -392,12 +392,20 @@ pub fn configured_user(ctx: &Ctx, need_identity: bool) -> anyhow::Result<Request
 /// The person named by `--for EMAIL`, looked up in Jira so that the assignee rule can
 /// be checked.
 fn other_person(ctx: &Ctx, email: &str) -> anyhow::Result<Requester> {
-    let email = super::configure::parse_email(email)?;
+    lookup_person(ctx, &super::configure::parse_email(email)?)
+}
+
+/// Someone known by email (or, on Data Center, username), with their Jira user when
+/// one has that address.
+pub fn lookup_person(ctx: &Ctx, email: &str) -> anyhow::Result<Requester> {
     let identity = ctx
         .jira()?
-        .find_user_by_email(&email)?
+        .find_user_by_email(email)?
         .map(|user| Identity::from(&user));
-    Ok(Requester { email, identity })
+    Ok(Requester {
+        email: email.to_string(),
+        identity,
+    })
 }
 
 /// Applies the ticket rules: the ticket exists, is in the configured project, is

@@ -7,7 +7,6 @@
 
 pub mod store;
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -365,36 +364,17 @@ pub fn parse_project_key(text: &str) -> anyhow::Result<String> {
     Ok(key)
 }
 
-/// Checks a site URL: `https://` for every host, plain `http://` only for loopback ones,
-/// no credentials, query or fragment. The trailing slash is dropped.
+/// Checks a site URL given by the user: the client's rules (`https://` for every host,
+/// plain `http://` only for loopback ones, no credentials), then no query or fragment
+/// and no API gateway. The trailing slash is dropped.
 pub fn parse_site_url(text: &str) -> anyhow::Result<Url> {
     let trimmed = text.trim();
     let url = Url::parse(trimmed).map_err(|err| {
         UserError::usage(format!("invalid Jira URL `{trimmed}`: {err}"))
             .hint("Give the site's base URL, e.g. `https://jira.example.com`.")
     })?;
-    let Some(host) = url.host_str() else {
-        return Err(
-            UserError::usage(format!("invalid Jira URL `{trimmed}`: it has no host")).into(),
-        );
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(host) => {}
-        "http" => {
-            return Err(UserError::usage(format!(
-                "refusing plain http:// for `{host}`: the token would cross the network unencrypted"
-            ))
-            .hint("Use https://, or http:// only for localhost, 127.0.0.0/8 or [::1].")
-            .into());
-        }
-        other => {
-            return Err(UserError::usage(format!(
-                "invalid Jira URL `{trimmed}`: unsupported scheme `{other}` (use https://)"
-            ))
-            .into());
-        }
-    }
+    crate::jira::check_base_url(&url)?;
+    let host = url.host_str().unwrap_or_default();
     // Scoped API tokens go through Atlassian's API gateway, whose URLs are not the
     // site's: ticket links built on them would lead nowhere.
     if host.eq_ignore_ascii_case("api.atlassian.com") {
@@ -404,12 +384,6 @@ pub fn parse_site_url(text: &str) -> anyhow::Result<Url> {
         .hint(
             "Create a classic API token (without scopes) and give the site itself, e.g. \
              `--workspace acme` or `https://acme.atlassian.net`.",
-        )
-        .into());
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(UserError::usage(
-            "the Jira URL must not contain credentials: give the token separately".to_string(),
         )
         .into());
     }
@@ -423,15 +397,6 @@ pub fn parse_site_url(text: &str) -> anyhow::Result<Url> {
     let path = url.path().trim_end_matches('/').to_string();
     url.set_path(&path);
     Ok(url)
-}
-
-/// `localhost`, 127.0.0.0/8 and ::1.
-pub fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if bare.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -348,10 +348,12 @@ pub fn check_base_url(url: &Url) -> Result<(), UserError> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(host) => Ok(()),
-        "http" => Err(UserError::usage(format!(
-            "the Jira URL `{url}` uses plain http://, which is allowed only for localhost"
+                "http" => Err(UserError::usage(format!(
+            "refusing plain http:// for `{host}`: the token would cross the network unencrypted"
         ))
-        .hint(format!("Use `https://{host}` instead."))),
+        .hint(format!(
+            "Use `https://{host}` instead; plain http:// is only for localhost, 127.0.0.0/8 or [::1]."
+        ))),
         other => Err(UserError::usage(format!(
             "the Jira URL `{url}` must start with https:// (not {other}://)"
         ))),

@@ -10,6 +10,7 @@
 //! retried). Every comment posted is logged as `commented`. No comment is attempted on a
 //! ticket that was deleted.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -137,59 +138,50 @@ fn unrecorded_text(new: &NewRequest, error: &anyhow::Error) -> String {
     .join("\n")
 }
 
-/// After `request` granted (or, when `failed`, could not grant) request `id`: tells
-/// its ticket.
-pub fn after_grant(ctx: &Ctx, id: i64, failed: bool) {
+/// Comments on request `id`'s ticket, if it has one: `write` gives what the comment is
+/// about and its text, from the request and the acting user.
+fn comment_on(ctx: &Ctx, id: i64, write: impl FnOnce(&Request, &str) -> (&'static str, String)) {
     let Some(request) = load(ctx, id) else { return };
     let Some(ticket) = request.ticket.clone() else {
         return;
     };
-    let (about, text) = if failed {
-        let error = request.error.as_deref().unwrap_or("the grant failed");
-        ("grant_failed", grant_failed_text(&request, error))
-    } else {
-        ("granted", granted_text(&request))
-    };
+    let actor = actor(ctx);
+    let (about, text) = write(&request, &actor);
     let comment = Comment {
         request_id: Some(id),
         ticket,
         about,
         text,
     };
-    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor(ctx)));
+    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor));
+}
+
+/// After `request` granted (or, when `failed`, could not grant) request `id`: tells
+/// its ticket.
+pub fn after_grant(ctx: &Ctx, id: i64, failed: bool) {
+    comment_on(ctx, id, |request, _| {
+        if failed {
+            let error = request.error.as_deref().unwrap_or("the grant failed");
+            ("grant_failed", grant_failed_text(request, error))
+        } else {
+            ("granted", granted_text(request))
+        }
+    });
 }
 
 /// After `requests bind` bound active request `id` to a ticket: tells that ticket.
 pub fn after_bind(ctx: &Ctx, id: i64) {
-    let Some(request) = load(ctx, id) else { return };
-    let Some(ticket) = request.ticket.clone() else {
-        return;
-    };
-    let actor = actor(ctx);
-    let comment = Comment {
-        request_id: Some(id),
-        ticket,
-        about: "bound",
-        text: bound_text(&request, &actor),
-    };
-    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor));
+    comment_on(ctx, id, |request, actor| {
+        ("bound", bound_text(request, actor))
+    });
 }
 
 /// After `requests extend` moved the expiry of request `id` (it was `previous`): tells
 /// its ticket.
 pub fn after_extend(ctx: &Ctx, id: i64, previous: DateTime<Utc>) {
-    let Some(request) = load(ctx, id) else { return };
-    let Some(ticket) = request.ticket.clone() else {
-        return;
-    };
-    let actor = actor(ctx);
-    let comment = Comment {
-        request_id: Some(id),
-        ticket,
-        about: "extended",
-        text: extended_text(&request, previous, &actor),
-    };
-    warn_on_failure(ctx, post_all(ctx, vec![comment], &actor));
+    comment_on(ctx, id, |request, actor| {
+        ("extended", extended_text(request, previous, actor))
+    });
 }
 
 /// After `revoke` ended `request`: tells its ticket.
@@ -208,10 +200,11 @@ pub fn after_revokes(
     revoked: impl IntoIterator<Item = (i64, RevokeReason)>,
 ) -> Vec<String> {
     let actor = "reconcile";
-    let ended = revoked.into_iter().filter_map(|(id, reason)| {
-        let request = active.iter().find(|request| request.id == id)?;
-        Some((request, reason, None))
-    });
+    let by_id: HashMap<i64, &Request> =
+        active.iter().map(|request| (request.id, request)).collect();
+    let ended = revoked
+        .into_iter()
+        .filter_map(|(id, reason)| Some((*by_id.get(&id)?, reason, None)));
     let comments = revoke_comments(ctx, ended, actor);
     post_all(ctx, comments, actor)
 }

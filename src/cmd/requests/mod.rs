@@ -159,12 +159,5 @@ fn requester_of(ctx: &Ctx, request: &Request) -> anyhow::Result<Requester> {
     if me.email.eq_ignore_ascii_case(&request.requester) {
         return Ok(me);
     }
-    let identity = ctx
-        .jira()?
-        .find_user_by_email(&request.requester)?
-        .map(|user| crate::connection::Identity::from(&user));
-    Ok(Requester {
-        email: request.requester.clone(),
-        identity,
-    })
+    super::request::lookup_person(ctx, &request.requester)
 }
