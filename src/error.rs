@@ -67,11 +67,6 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-/// Shorthand for `Err(UserError::usage(..).into())`.
-pub fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
-    Err(UserError::usage(message).into())
-}
-
 /// The user errors in an error chain, outermost first. A `UserError` attached with
 /// `.context(..)` is found too (a chain walk alone would not see it).
 fn user_errors(err: &anyhow::Error) -> Vec<&UserError> {

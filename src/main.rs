@@ -10,7 +10,7 @@ use clap::Parser as _;
 use opal_jira::cli::{self, Cli};
 use opal_jira::clock::Clock;
 use opal_jira::ctx::Ctx;
-use opal_jira::error::{self, ExitKind};
+use opal_jira::error;
 use opal_jira::logging;
 use opal_jira::ui::{Ui, sanitize};
 
@@ -73,8 +73,5 @@ fn report(err: &anyhow::Error) {
             console::style("hint:").cyan().for_stderr(),
             sanitize(&hint)
         );
-    }
-    if error::exit_kind(err) == ExitKind::Usage {
-        log::debug!("exiting with status 2 (usage or configuration error)");
     }
 }

@@ -103,7 +103,7 @@ impl Ui {
             out.push_str(&header.join("\t"));
             for row in rows {
                 out.push('\n');
-                let cells: Vec<String> = row.iter().map(|cell| tab_safe(cell)).collect();
+                let cells: Vec<String> = row.iter().map(|cell| sanitize(cell)).collect();
                 out.push_str(&cells.join("\t"));
             }
             return self.stdout_line(&out);
@@ -249,10 +249,6 @@ pub fn sanitize(text: &str) -> String {
             c => Some(c),
         })
         .collect()
-}
-
-fn tab_safe(text: &str) -> String {
-    sanitize(text)
 }
 
 #[cfg(test)]
